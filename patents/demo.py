@@ -1,0 +1,62 @@
+"""Demo patents for the demo universities (idempotent: keyed by owner + application number)."""
+
+from __future__ import annotations
+
+import itertools
+
+from accounts.models import Department, Organisation
+from patents.models import InventoryCategory, LegalStatus, Patent, ReviewStatus
+from patents.synthetic import generate
+from refdata.models import Industry
+
+
+def load_patents(owners: list[Organisation], *, per_owner: int = 80) -> int:
+    known_industries = set(Industry.objects.values_list("code", flat=True))
+    created = 0
+    for owner_index, owner in enumerate(owners):
+        departments: list[Department | None] = [*owner.departments.all()] or [None]
+        records = generate(per_owner, seed=100 + owner_index, serial_start=owner_index * 10_000)
+        statuses = itertools.cycle(
+            [ReviewStatus.ADMITTED] * 6 + [ReviewStatus.UNIVERSITY_REVIEW, ReviewStatus.DRAFT]
+        )
+        for index, record in enumerate(records):
+            forms = set(record.deal_forms)
+            _, was_created = Patent.objects.get_or_create(
+                organisation=owner,
+                application_no=record.application_no,
+                defaults={
+                    "department": departments[index % len(departments)],
+                    "patent_type": "invention"
+                    if record.application_no[4] == "1"
+                    else "utility_model",
+                    "title": record.title,
+                    "abstract": record.abstract,
+                    "ipc_main": record.ipc_main,
+                    "ipc_subclass": record.ipc_main[:4],
+                    "patentees": [owner.name],
+                    "inventors": record.inventors,
+                    "application_date": record.application_date,
+                    "grant_date": record.grant_date,
+                    "legal_status": LegalStatus.VALID if record.grant_date else LegalStatus.PENDING,
+                    "inventory_category": InventoryCategory.HAS_PROSPECTS
+                    if index % 5
+                    else InventoryCategory.NO_CLEAR_PROSPECTS,
+                    "maturity": record.maturity,
+                    "industry_id": record.industry_code
+                    if record.industry_code in known_industries
+                    else None,
+                    "application_field": record.application_field,
+                    "offers_transfer": "transfer" in forms,
+                    "offers_ordinary_licence": "ordinary_licence" in forms,
+                    "offers_open_licence": "open_licence" in forms,
+                    "offers_investment": "investment" in forms,
+                    "open_licence_fee_basis": "lump_sum" if "open_licence" in forms else "",
+                    "open_licence_fee_amount": 50000 if "open_licence" in forms else None,
+                    "open_licence_period_years": 3 if "open_licence" in forms else None,
+                    "contact_name": "技术转移中心",
+                    "contact_email": "ttc@demo.panhuo.localhost",
+                    "review_status": next(statuses),
+                },
+            )
+            created += was_created
+    return created
