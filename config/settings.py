@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "matching",
     "evaluation",
     "dashboards",
+    "notifications",
 ]
 
 MIDDLEWARE = [

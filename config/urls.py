@@ -9,6 +9,12 @@ from config.health import healthz
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("", include("accounts.api.urls")),
+    path("", include("patents.api.urls")),
+    path("", include("enterprises.api.urls")),
+    path("", include("matching.api.urls")),
+    path("", include("evaluation.api.urls")),
+    path("", include("dashboards.api.urls")),
+    path("", include("notifications.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -24,6 +30,12 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
+    path("patents/", include("patents.urls")),
+    path("enterprises/", include("enterprises.urls")),
+    path("matching/", include("matching.urls")),
+    path("evaluation/", include("evaluation.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("inbox/", include("notifications.urls")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]
