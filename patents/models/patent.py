@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from patents.numbers import PatentType
 
-__all__ = ["DealForm", "InventoryCategory", "LegalStatus", "Patent", "PatentType", "ReviewStatus"]
-
 
 class LegalStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -50,6 +48,15 @@ class ValueGrade(models.TextChoices):
     A = "A", _("A — high")
     B = "B", _("B — medium")
     C = "C", _("C — low")
+
+
+class ImplementationStatus(models.TextChoices):
+    NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+    SELF_IMPLEMENTED = "self_implemented", _("Implemented by the owner")
+    LICENSED = "licensed", _("Licensed")
+    TRANSFERRED = "transferred", _("Transferred")
+    INVESTED = "invested", _("Invested as equity")
+    INDUSTRIALIZED = "industrialized", _("Industrialized")
 
 
 class OpenLicenceFeeBasis(models.TextChoices):
@@ -127,6 +134,13 @@ class Patent(models.Model):
     )
     open_licence_period_years = models.PositiveSmallIntegerField(
         _("open licence period (years)"), null=True, blank=True
+    )
+    is_fiscally_funded = models.BooleanField(_("from a fiscally funded project"), default=False)
+    implementation_status = models.CharField(
+        _("implementation status"),
+        max_length=24,
+        choices=ImplementationStatus.choices,
+        blank=True,
     )
     contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)

@@ -1,0 +1,36 @@
+from patents.models.history import ChangeSource, PatentChange
+from patents.models.imports import ImportJob, ImportRowError, ImportStatus
+from patents.models.patent import (
+    IN_LIBRARY,
+    DealForm,
+    ImplementationStatus,
+    InventoryCategory,
+    LegalStatus,
+    OpenLicenceFeeBasis,
+    Patent,
+    PatentType,
+    ReviewStatus,
+    ValueGrade,
+)
+from patents.models.spotcheck import SpotCheck, SpotCheckItem, SpotCheckResult
+
+__all__ = [
+    "IN_LIBRARY",
+    "ChangeSource",
+    "DealForm",
+    "ImplementationStatus",
+    "ImportJob",
+    "ImportRowError",
+    "ImportStatus",
+    "InventoryCategory",
+    "LegalStatus",
+    "OpenLicenceFeeBasis",
+    "Patent",
+    "PatentChange",
+    "PatentType",
+    "ReviewStatus",
+    "SpotCheck",
+    "SpotCheckItem",
+    "SpotCheckResult",
+    "ValueGrade",
+]
