@@ -1,0 +1,1 @@
+"""Writes for patents, one module per use case; import the module you need."""
