@@ -8,4 +8,11 @@ from accounts.navigation import nav_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {"nav_items": nav_for(request.user)}  # type: ignore[arg-type]
+    items = nav_for(request.user)  # type: ignore[arg-type]
+    if request.user.is_authenticated:
+        from notifications.selectors import unread_count  # keeps accounts free of app imports
+
+        for item in items:
+            if item["name"] == "notifications:inbox":
+                item["badge"] = str(unread_count(request.user) or "")
+    return {"nav_items": items}

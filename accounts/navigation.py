@@ -29,6 +29,23 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", ALL_KINDS),
     NavItem(_("Members"), "accounts:members", ALL_KINDS, admin_only=True),
+    NavItem(_("Inventory"), "patents:inventory", PATENT_OWNERS),
+    NavItem(_("Library"), "patents:library", ALL_KINDS),
+    NavItem(_("Spot checks"), "patents:spotcheck_list", SUPERVISORS),
+    NavItem(_("Dashboard"), "dashboards:index", SUPERVISORS),
+    NavItem(_("My institution"), "evaluation:mine", frozenset({OrgKind.APPRAISAL_INSTITUTION})),
+    NavItem(_("Appraisers"), "evaluation:appraisers", frozenset({OrgKind.APPRAISAL_INSTITUTION})),
+    NavItem(_("Filings"), "evaluation:filings", frozenset({OrgKind.APPRAISAL_INSTITUTION})),
+    NavItem(_("Valuations"), "evaluation:valuations", frozenset({OrgKind.APPRAISAL_INSTITUTION})),
+    NavItem(_("Appraisal institutions"), "evaluation:institutions", SUPERVISORS),
+    NavItem(_("Needs"), "enterprises:needs", ALL_KINDS - {OrgKind.APPRAISAL_INSTITUTION}),
+    NavItem(_("Subscriptions"), "enterprises:subscriptions", frozenset({OrgKind.ENTERPRISE})),
+    NavItem(_("Intents"), "enterprises:intents", ALL_KINDS - {OrgKind.APPRAISAL_INSTITUTION}),
+    NavItem(_("Deals"), "enterprises:deals", ALL_KINDS - {OrgKind.APPRAISAL_INSTITUTION}),
+    NavItem(_("Ratings"), "enterprises:ratings", PATENT_OWNERS | {OrgKind.ENTERPRISE}),
+    NavItem(_("Enterprise verification"), "enterprises:verification", SUPERVISORS),
+    NavItem(_("Profile"), "enterprises:profile", frozenset({OrgKind.ENTERPRISE})),
+    NavItem(_("Inbox"), "notifications:inbox", ALL_KINDS),
 ]
 
 

@@ -184,7 +184,36 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 900)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 1200)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Dashboard figures are precomputed; this keeps them at most 15 minutes old.
+    "dashboards-refresh": {"task": "dashboards.tasks.refresh_statistics", "schedule": 15 * 60},
+    # Overdue appraisal filings are flagged once; running more often only finds them sooner.
+    "evaluation-overdue-filings": {
+        "task": "evaluation.tasks.flag_overdue_filings",
+        "schedule": 6 * 60 * 60,
+    },
+    # Inventory imports whose worker died (stale heartbeat) go back to a worker and resume.
+    "patents-requeue-stale-imports": {
+        "task": "patents.tasks.requeue_stale_imports",
+        "schedule": 2 * 60,
+    },
+    # Intent deadlines, subscriptions and digests are idempotent (event keys, compare-and-set).
+    "enterprises-intent-deadlines": {
+        "task": "enterprises.tasks.remind_and_flag_intents",
+        "schedule": 60 * 60,
+    },
+    "enterprises-subscriptions": {"task": "enterprises.tasks.check_subscriptions", "schedule": 900},
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": 24 * 60 * 60,
+        "args": ("daily",),
+    },
+    "notifications-weekly-digest": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": 7 * 24 * 60 * 60,
+        "args": ("weekly",),
+    },
+}
 
 if REDIS_URL:
     CACHES = {

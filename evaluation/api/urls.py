@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from evaluation.api import views
+
+router = SimpleRouter()
+router.register(
+    "appraisal-institutions", views.InstitutionViewSet, basename="appraisal-institution"
+)
+router.register("appraisers", views.AppraiserViewSet, basename="appraiser")
+router.register("appraisal-filings", views.FilingViewSet, basename="appraisal-filing")
+router.register("valuations", views.ValuationViewSet, basename="valuation")
+
+urlpatterns = router.urls

@@ -29,6 +29,9 @@ class Command(BaseCommand):
                 if o.kind in (OrgKind.UNIVERSITY, OrgKind.RESEARCH_INSTITUTE)
             ]
             created = patent_demo.load_patents(owners)
+            from evaluation import demo as evaluation_demo  # appraisal records (issue 6)
+
+            evaluation_demo.load_evaluation()
         self.stdout.write(
             self.style.SUCCESS(f"Demo loaded: {len(orgs)} organisations, {created} new patents.")
         )

@@ -1,0 +1,361 @@
+"""The registry of dashboard figures: what each one counts, how, and which records lie behind it.
+
+Every metric has
+- a translatable label and a written definition (shown as the tooltip on the page);
+- a compute function doing set-based aggregation over the whole database (one GROUP BY per
+  dimension, grouped by province as well), returning rows for each province and for the nation;
+- a drill-down returning the records behind one figure, starting from the owning app's selector so
+  that a viewer never sees more than that selector allows.
+
+Only additive counts are stored; ratios (progress, pass rate, conversion rate) are derived from two
+stored counts when shown, so that a national figure is always the sum of the provincial ones.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, F, Model, Q, QuerySet
+from django.db.models.functions import Substr, TruncMonth
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+from dashboards.models import NATIONAL
+from patents.models import (
+    IN_LIBRARY,
+    InventoryCategory,
+    Patent,
+    ReviewStatus,
+    SpotCheckItem,
+    SpotCheckResult,
+)
+from patents.selectors import patents_for
+from refdata.models import Industry, IpcClass, Region
+
+#: (scope, dimension, key, label, value)
+Row = tuple[str, str, str, str, Decimal]
+Viewer = User | AnonymousUser
+
+TOTAL = "total"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    slug: str
+    label: Promise
+    # Fixed labels of keys that are choices (the others carry a stored label).
+    choices: dict[str, Any] = field(default_factory=dict)
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    d.slug: d
+    for d in [
+        Dimension(TOTAL, _("Total")),
+        Dimension("province", _("Province")),
+        Dimension("institution", _("Institution")),
+        Dimension("city", _("City")),
+        Dimension("month", _("Month")),
+        Dimension("category", _("Inventory category"), dict(InventoryCategory.choices)),
+        Dimension("industry", _("Industry (GB/T 4754 section)")),
+        Dimension("ipc", _("IPC section")),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """How to group and filter one model: where its province is, and each dimension's
+    expression (for GROUP BY) and filter (for drill-down)."""
+
+    province_path: str
+    group: dict[str, Any]
+    filters: dict[str, Callable[[str], Q]]
+    labels: dict[str, Callable[[set[str]], dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class Metric:
+    slug: str
+    section: str
+    label: Promise
+    definition: Promise
+    source: Source
+    condition: Q
+    model: type[Model]
+    dimensions: tuple[str, ...]
+    # Records the viewer may open, before the metric's own condition and the figure's filters.
+    visible: Callable[[Viewer], QuerySet[Any]]
+    columns: str = "patent"
+
+    def compute(self, province: str | None = None) -> list[Row]:
+        """All rows of this metric, for every province and the nation (or one province, live)."""
+        queryset = self.model._default_manager.filter(self.condition)  # type: ignore[attr-defined]
+        return aggregate(queryset, self.source, self.dimensions, province)
+
+    def records(self, user: Viewer, scope: str, dimension: str, key: str) -> QuerySet[Any]:
+        """The records behind one figure, as far as `user` may see them."""
+        queryset = self.visible(user).filter(self.condition)
+        if scope != NATIONAL:
+            queryset = queryset.filter(**{self.source.province_path: scope})
+        if dimension != TOTAL:
+            queryset = queryset.filter(self.source.filters[dimension](key))
+        return queryset
+
+
+@dataclass(frozen=True)
+class Ratio:
+    slug: str
+    label: Promise
+    definition: Promise
+    numerator: str
+    denominator: str
+
+
+def _month_key(value: Any) -> str:
+    return value.strftime("%Y-%m") if value is not None else ""
+
+
+def _month_filter(path: str) -> Callable[[str], Q]:
+    def build(key: str) -> Q:
+        year, month = key.split("-")
+        return Q(**{f"{path}__year": int(year), f"{path}__month": int(month)})
+
+    return build
+
+
+def _or_blank(path: str, *, lookup: str = "", blank_is_null: bool = True) -> Callable[[str], Q]:
+    """Filter on `path` = key, where an empty key means 'not set'."""
+
+    def build(key: str) -> Q:
+        if key:
+            return Q(**{f"{path}{lookup}": key})
+        return Q(**{f"{path}__isnull": True}) if blank_is_null else Q(**{path: ""})
+
+    return build
+
+
+def _org_names(keys: set[str]) -> dict[str, str]:
+    ids = [int(k) for k in keys if k]
+    return {
+        str(pk): name
+        for pk, name in Organisation.objects.filter(pk__in=ids).values_list("pk", "name")
+    }
+
+
+def _region_names(keys: set[str]) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
+
+
+def _industry_names(keys: set[str]) -> dict[str, str]:
+    return dict(Industry.objects.filter(code__in=keys).values_list("code", "name"))
+
+
+def _ipc_names(keys: set[str]) -> dict[str, str]:
+    return dict(IpcClass.objects.filter(code__in=keys).values_list("code", "title_zh_short"))
+
+
+def _patent_source(prefix: str = "") -> Source:
+    """Dimensions of a patent, reached from the counted model through `prefix`."""
+    org = f"{prefix}organisation"
+    return Source(
+        province_path=f"{org}__province_id",
+        group={
+            "institution": F(f"{org}_id"),
+            "city": F(f"{org}__city_id"),
+            "month": TruncMonth(f"{prefix}created_at"),
+            "category": F(f"{prefix}inventory_category"),
+            "industry": F(f"{prefix}industry__section"),
+            "ipc": Substr(f"{prefix}ipc_subclass", 1, 1),
+        },
+        filters={
+            "province": lambda key: Q(**{f"{org}__province_id": key}),
+            "institution": lambda key: Q(**{f"{org}_id": int(key)}),
+            "city": _or_blank(f"{org}__city_id"),
+            "month": _month_filter(f"{prefix}created_at"),
+            "category": lambda key: Q(**{f"{prefix}inventory_category": key}),
+            "industry": _or_blank(f"{prefix}industry__section"),
+            "ipc": _or_blank(f"{prefix}ipc_subclass", lookup="__startswith", blank_is_null=False),
+        },
+        labels={
+            "province": _region_names,
+            "institution": _org_names,
+            "city": _region_names,
+            "industry": _industry_names,
+            "ipc": _ipc_names,
+        },
+    )
+
+
+def aggregate(
+    queryset: QuerySet[Any], source: Source, dimensions: Iterable[str], province: str | None
+) -> list[Row]:
+    """Count `queryset` per province and per (province, key) of each dimension, and sum the
+    provinces into national rows. One GROUP BY per dimension, over the whole table."""
+    if province is not None:
+        queryset = queryset.filter(**{source.province_path: province})
+    rows: list[Row] = []
+    national: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    totals = queryset.values_list(source.province_path).annotate(n=Count("pk")).order_by()
+    for scope, n in totals:
+        if scope is None:
+            continue
+        rows.append((scope, TOTAL, "", "", Decimal(n)))
+        national[(TOTAL, "")] += n
+        national[("province", scope)] += n
+    for dimension in dimensions:
+        if dimension in (TOTAL, "province"):
+            continue
+        grouped = (
+            queryset.annotate(_key=source.group[dimension])
+            .values_list(source.province_path, "_key")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for scope, raw_key, n in grouped:
+            if scope is None:
+                continue
+            key = _month_key(raw_key) if dimension == "month" else str(raw_key or "")
+            rows.append((scope, dimension, key, "", Decimal(n)))
+            national[(dimension, key)] += n
+    rows.extend((NATIONAL, dim, key, "", value) for (dim, key), value in national.items())
+    return _with_labels(rows, source)
+
+
+def _with_labels(rows: list[Row], source: Source) -> list[Row]:
+    keys: dict[str, set[str]] = defaultdict(set)
+    for _scope, dimension, key, _label, _value in rows:
+        if dimension in source.labels:
+            keys[dimension].add(key)
+    names = {dim: source.labels[dim](found) for dim, found in keys.items()}
+    return [
+        (scope, dim, key, names.get(dim, {}).get(key, ""), value)
+        for scope, dim, key, _label, value in rows
+    ]
+
+
+PATENT = _patent_source()
+SPOT_CHECK_ITEM = _patent_source("patent__")
+PATENT_DIMENSIONS = ("province", "institution", "city", "month", "category", "industry", "ipc")
+
+
+def _spot_check_items_for(user: Viewer) -> QuerySet[SpotCheckItem]:
+    # Items of patents the viewer may open: the patents selector is the one door.
+    return SpotCheckItem.objects.filter(patent__in=patents_for(user))
+
+
+INVENTORY = "inventory"
+
+METRICS: dict[str, Metric] = {
+    m.slug: m
+    for m in [
+        Metric(
+            slug="patents_inventoried",
+            section=INVENTORY,
+            label=_("Patents inventoried"),
+            definition=_(
+                "Patent records entered in the inventory by institutions of the area, whatever "
+                "their review status; by month of entry."
+            ),
+            source=PATENT,
+            condition=Q(),
+            model=Patent,
+            dimensions=PATENT_DIMENSIONS,
+            visible=patents_for,
+        ),
+        Metric(
+            slug="patents_admitted",
+            section=INVENTORY,
+            label=_("Admitted after review"),
+            definition=_(
+                "Inventoried patents whose review by college and university is complete "
+                "(review status: admitted to the library)."
+            ),
+            source=PATENT,
+            condition=Q(review_status=ReviewStatus.ADMITTED),
+            model=Patent,
+            dimensions=PATENT_DIMENSIONS,
+            visible=patents_for,
+        ),
+        Metric(
+            slug="library_patents",
+            section=INVENTORY,
+            label=_("In the conversion library"),
+            definition=_(
+                "Patents open to enterprises in the convertible patent library: admitted, "
+                "legally valid and self-assessed as having conversion prospects."
+            ),
+            source=PATENT,
+            condition=IN_LIBRARY,
+            model=Patent,
+            dimensions=PATENT_DIMENSIONS,
+            visible=patents_for,
+        ),
+        Metric(
+            slug="spot_checked",
+            section=INVENTORY,
+            label=_("Spot-check items decided"),
+            definition=_(
+                "Items of the bureau's spot checks that were decided (passed or failed); items "
+                "not checked yet are not counted."
+            ),
+            source=SPOT_CHECK_ITEM,
+            condition=Q(result__in=[SpotCheckResult.PASSED, SpotCheckResult.FAILED]),
+            model=SpotCheckItem,
+            dimensions=("province", "institution"),
+            visible=_spot_check_items_for,
+            columns="spot_check_item",
+        ),
+        Metric(
+            slug="spot_passed",
+            section=INVENTORY,
+            label=_("Spot-check items passed"),
+            definition=_("Decided spot-check items whose result is 'passed'."),
+            source=SPOT_CHECK_ITEM,
+            condition=Q(result=SpotCheckResult.PASSED),
+            model=SpotCheckItem,
+            dimensions=("province", "institution"),
+            visible=_spot_check_items_for,
+            columns="spot_check_item",
+        ),
+    ]
+}
+
+RATIOS: dict[str, Ratio] = {
+    r.slug: r
+    for r in [
+        Ratio(
+            "inventory_progress",
+            _("Review progress"),
+            _("Admitted after review ÷ patents inventoried."),
+            "patents_admitted",
+            "patents_inventoried",
+        ),
+        Ratio(
+            "library_share",
+            _("Share in the library"),
+            _("Patents in the conversion library ÷ patents inventoried."),
+            "library_patents",
+            "patents_inventoried",
+        ),
+        Ratio(
+            "spot_check_pass_rate",
+            _("Spot-check pass rate"),
+            _("Spot-check items passed ÷ spot-check items decided."),
+            "spot_passed",
+            "spot_checked",
+        ),
+    ]
+}
+
+
+def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    """A share in percent with one decimal, or None when there is nothing to divide by."""
+    if not denominator:
+        return None
+    return (Decimal(100) * (numerator or 0) / denominator).quantize(Decimal("0.1"))

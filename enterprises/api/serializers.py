@@ -1,0 +1,207 @@
+"""API shapes: output serializers are read-only; input serializers only parse."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from enterprises.models import (
+    CooperationIntent,
+    Deal,
+    DealKind,
+    EnterpriseProfile,
+    EnterpriseSize,
+    EnterpriseTag,
+    Frequency,
+    IntentKind,
+    LicenceType,
+    NeedStatus,
+    ProspectRating,
+    RatingReason,
+    TechnologyNeed,
+    TopicSubscription,
+)
+from patents.models import DealForm
+from refdata.models import Industry, Region
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="organisation.name")
+    uscc = serializers.CharField(source="organisation.uscc")
+    province = serializers.CharField(source="organisation.province_id")
+    city = serializers.CharField(source="organisation.city_id", default=None)
+    industries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = EnterpriseProfile
+        fields = [
+            "id",
+            "organisation",
+            "name",
+            "uscc",
+            "province",
+            "city",
+            "industries",
+            "size",
+            "tags",
+            "show_as_likely_taker",
+            "verification_status",
+            "verified_at",
+            "verification_reason",
+        ]
+        read_only_fields = fields
+
+
+class RegistrationInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    uscc = serializers.CharField(max_length=30)
+    province = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level=1))
+    city = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.filter(level=2), required=False, allow_null=True, default=None
+    )
+    industries = serializers.PrimaryKeyRelatedField(
+        queryset=Industry.objects.all(), many=True, required=False, default=list
+    )
+    size = serializers.ChoiceField(choices=EnterpriseSize.choices)
+    tags = serializers.ListField(
+        child=serializers.ChoiceField(choices=EnterpriseTag.choices), required=False, default=list
+    )
+    username = serializers.CharField(max_length=150)
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True)
+    first_name = serializers.CharField(required=False, default="", allow_blank=True)
+    last_name = serializers.CharField(required=False, default="", allow_blank=True)
+    phone = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class NeedSerializer(serializers.ModelSerializer):
+    industries = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Industry.objects.all(), required=False
+    )
+    keywords = serializers.ListField(child=serializers.CharField(), required=False)
+    ipc_codes = serializers.ListField(child=serializers.CharField(), required=False)
+    preferred_deal_forms = serializers.ListField(
+        child=serializers.ChoiceField(choices=DealForm.choices), required=False
+    )
+    status = serializers.ChoiceField(choices=NeedStatus.choices, required=False)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = TechnologyNeed
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "title",
+            "description",
+            "keywords",
+            "ipc_codes",
+            "industries",
+            "preferred_deal_forms",
+            "budget_min",
+            "budget_max",
+            "region_preference",
+            "deadline",
+            "status",
+            "created_at",
+        ]
+        read_only_fields = ["id", "enterprise", "enterprise_name", "created_at"]
+
+
+class TopicSubscriptionSerializer(serializers.ModelSerializer):
+    frequency = serializers.ChoiceField(choices=Frequency.choices, default=Frequency.IMMEDIATE)
+
+    class Meta:
+        model = TopicSubscription
+        fields = ["id", "name", "keywords", "filters", "frequency", "by_inbox", "by_email"]
+        read_only_fields = ["id"]
+
+
+class IntentSerializer(serializers.ModelSerializer):
+    overdue = serializers.BooleanField(read_only=True)
+    patent_title = serializers.CharField(source="patent.title", read_only=True)
+    university = serializers.IntegerField(source="patent.organisation_id", read_only=True)
+
+    class Meta:
+        model = CooperationIntent
+        fields = [
+            "id",
+            "patent",
+            "patent_title",
+            "university",
+            "enterprise",
+            "kinds",
+            "message",
+            "status",
+            "declared_at",
+            "answer_due",
+            "overdue",
+            "accepted_at",
+            "declined_at",
+            "decline_reason",
+            "negotiating_at",
+            "signed_at",
+            "closed_at",
+            "close_reason",
+        ]
+        read_only_fields = fields
+
+
+class IntentInputSerializer(serializers.Serializer):
+    patent = serializers.IntegerField()
+    kinds = serializers.ListField(child=serializers.ChoiceField(choices=IntentKind.choices))
+    message = serializers.CharField(allow_blank=True)
+
+
+class DealInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DealKind.choices)
+    licence_type = serializers.ChoiceField(
+        choices=LicenceType.choices, required=False, default="", allow_blank=True
+    )
+    contract_date = serializers.DateField()
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    registration_no = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProspectRating
+        fields = ["id", "patent", "enterprise", "score", "reasons", "comment", "updated_at"]
+        read_only_fields = fields
+
+
+class RatingInputSerializer(serializers.Serializer):
+    patent = serializers.IntegerField()
+    score = serializers.IntegerField()
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=RatingReason.choices), required=False, default=list
+    )
+    comment = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class DealSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deal
+        fields = [
+            "id",
+            "kind",
+            "licence_type",
+            "patent",
+            "university",
+            "enterprise",
+            "intent",
+            "contract_date",
+            "amount",
+            "registration_no",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class OpenLicenceInputSerializer(serializers.Serializer):
+    patent = serializers.IntegerField()

@@ -1,0 +1,210 @@
+"""HTML input validation only; the services check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import (
+    DealKind,
+    EnterpriseSize,
+    EnterpriseTag,
+    Frequency,
+    IntentKind,
+    LicenceType,
+    NeedStatus,
+    RatingReason,
+)
+from enterprises.services.needs import split_terms
+from patents.models import DealForm, PatentType
+from refdata.models import Industry, Region
+
+
+class IndustryChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.name}"
+
+
+def _industries() -> IndustryChoiceField:
+    # Divisions (2-digit) and groups (3-digit) keep the list usable without a search widget.
+    return IndustryChoiceField(
+        label=_("Industries (GB/T 4754)"),
+        queryset=Industry.objects.filter(level__in=[2, 3]),
+        required=False,
+    )
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(label=_("Enterprise name"), max_length=200)
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=30)
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=Region.objects.filter(level=1)
+    )
+    city = forms.ModelChoiceField(
+        label=_("City"), queryset=Region.objects.filter(level=2), required=False
+    )
+    industries = _industries()
+    size = forms.ChoiceField(label=_("Size"), choices=EnterpriseSize.choices)
+    tags = forms.MultipleChoiceField(
+        label=_("Tags"),
+        choices=EnterpriseTag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    email = forms.EmailField(label=_("E-mail"))
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["industries"] = _industries()
+
+
+class ProfileForm(forms.Form):
+    industries = _industries()
+    size = forms.ChoiceField(label=_("Size"), choices=EnterpriseSize.choices)
+    tags = forms.MultipleChoiceField(
+        label=_("Tags"),
+        choices=EnterpriseTag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=100, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    show_as_likely_taker = forms.BooleanField(
+        label=_("Universities may see us as a likely taker of their patents"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["industries"] = _industries()
+
+
+class VerificationForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("verify", _("Verify")), ("reject", _("Reject"))], widget=forms.HiddenInput
+    )
+    reason = forms.CharField(label=_("Reason (required to reject)"), required=False)
+
+
+class TermsField(forms.CharField):
+    """Comma- or space-separated terms, returned as a list."""
+
+    def __init__(self, *, on_spaces: bool = True, **kwargs: Any) -> None:
+        self.on_spaces = on_spaces
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        return split_terms(super().to_python(value) or "", on_spaces=self.on_spaces)
+
+
+class NeedForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea)
+    keywords = TermsField(label=_("Keywords"), required=False, help_text=_("Separate with commas."))
+    ipc_codes = TermsField(
+        on_spaces=False,
+        label=_("IPC codes"), required=False, help_text=_("For example H01M or H01M 10/052.")
+    )
+    industries = _industries()
+    preferred_deal_forms = forms.MultipleChoiceField(
+        label=_("Preferred deal forms"),
+        choices=DealForm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    budget_min = forms.DecimalField(
+        label=_("Budget from (10,000 yuan)"), required=False, min_value=0
+    )
+    budget_max = forms.DecimalField(label=_("Budget to (10,000 yuan)"), required=False, min_value=0)
+    region_preference = forms.ModelChoiceField(
+        label=_("Preferred region"), queryset=Region.objects.filter(level=1), required=False
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["industries"] = _industries()
+
+
+class TopicForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    keywords = forms.CharField(label=_("Keywords"), max_length=300, required=False)
+    ipc_subclass = forms.CharField(label=_("IPC subclass"), max_length=4, required=False)
+    patent_type = forms.ChoiceField(
+        label=_("Patent type"), choices=[("", "—"), *PatentType.choices], required=False
+    )
+    province = forms.ModelChoiceField(
+        label=_("Owner's province"), queryset=Region.objects.filter(level=1), required=False
+    )
+    frequency = forms.ChoiceField(label=_("How often"), choices=Frequency.choices)
+    by_inbox = forms.BooleanField(label=_("In the inbox"), required=False, initial=True)
+    by_email = forms.BooleanField(label=_("By e-mail"), required=False, initial=True)
+
+    def filters(self) -> dict[str, str]:
+        data = self.cleaned_data
+        province = data.get("province")
+        return {
+            "ipc_subclass": (data.get("ipc_subclass") or "").upper(),
+            "patent_type": data.get("patent_type") or "",
+            "province": province.code if province else "",
+        }
+
+
+class PatentSubscriptionForm(forms.Form):
+    frequency = forms.ChoiceField(label=_("How often"), choices=Frequency.choices)
+    by_inbox = forms.BooleanField(label=_("In the inbox"), required=False, initial=True)
+    by_email = forms.BooleanField(label=_("By e-mail"), required=False, initial=True)
+
+
+class IntentForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("What would you like to do?"),
+        choices=IntentKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    message = forms.CharField(label=_("Message to the university"), widget=forms.Textarea, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DealRecordForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of deal"), choices=DealKind.choices)
+    licence_type = forms.ChoiceField(
+        label=_("Licence type"), choices=[("", "—"), *LicenceType.choices], required=False
+    )
+    contract_date = forms.DateField(
+        label=_("Contract date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    amount = forms.DecimalField(label=_("Amount (yuan)"), required=False, decimal_places=2)
+    registration_no = forms.CharField(
+        label=_("Transfer registration or licence filing number"), max_length=50, required=False
+    )
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Industrialization prospects"),
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+    )
+    reasons = forms.MultipleChoiceField(
+        label=_("Reasons"),
+        choices=RatingReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -1,0 +1,116 @@
+"""Deals: recorded when an intent is signed, or at once when an enterprise takes an open
+licence on its published terms. They are the raw data of the bureaus' statistics."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accounts.models import User
+from enterprises import selectors
+from enterprises.models import CooperationIntent, Deal, DealKind, IntentStatus, LicenceType
+from enterprises.services import intents as intent_services
+from notifications import services as notifications
+from patents.models import Patent
+
+
+def _check_deal(
+    *, kind: str, licence_type: str, amount: Decimal | None, contract_date: datetime.date | None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if kind not in DealKind.values:
+        errors["kind"] = _("Choose the kind of deal.")
+    elif kind == DealKind.LICENCE and licence_type not in LicenceType.values:
+        errors["licence_type"] = _("Choose exclusive, ordinary or open licence.")
+    elif kind != DealKind.LICENCE and licence_type:
+        errors["licence_type"] = _("Only a licence has a licence type.")
+    if amount is not None and amount < 0:
+        errors["amount"] = _("The amount cannot be negative.")
+    if contract_date is None:
+        errors["contract_date"] = _("Give the contract date.")
+    elif contract_date > timezone.localdate():
+        errors["contract_date"] = _("The contract date cannot be in the future.")
+    return errors
+
+
+def record_deal(
+    *,
+    intent: CooperationIntent,
+    by: User,
+    kind: str,
+    licence_type: str = "",
+    contract_date: datetime.date | None,
+    amount: Decimal | None = None,
+    registration_no: str = "",
+) -> Deal:
+    """Either party records the signed deal of an accepted or negotiating intent; the intent
+    becomes "signed" and both sides are notified. Raises PermissionDenied or ValidationError."""
+    intent_services._ensure_party(by, intent)
+    errors = _check_deal(
+        kind=kind, licence_type=licence_type, amount=amount, contract_date=contract_date
+    )
+    if errors:
+        raise ValidationError(errors)
+    assert contract_date is not None
+    with transaction.atomic():
+        intent = intent_services._locked(intent)
+        if intent.status not in (IntentStatus.ACCEPTED, IntentStatus.NEGOTIATING):
+            raise ValidationError(_("Only an accepted or negotiating intent can be signed."))
+        deal = Deal.objects.create(
+            kind=kind,
+            licence_type=licence_type if kind == DealKind.LICENCE else "",
+            patent=intent.patent,
+            university=intent.patent.organisation,
+            enterprise=intent.enterprise,
+            intent=intent,
+            contract_date=contract_date,
+            amount=amount,
+            registration_no=registration_no.strip(),
+            recorded_by=by,
+        )
+        intent_services.mark_signed(intent=intent)
+    return deal
+
+
+def accept_open_licence(*, patent: Patent, by: User) -> Deal:
+    """A verified enterprise accepts a patent's published open-licence terms: an open licence
+    deal at once, without negotiation; the university is notified. The caller fetched `patent`
+    through `library_for`. Raises PermissionDenied or ValidationError."""
+    intent_services.ensure_may_declare(by)
+    if not patent.is_in_library:
+        raise ValidationError(_("This patent is not in the convertible patent library."))
+    if not patent.offers_open_licence:
+        raise ValidationError(_("This patent is not offered under an open licence."))
+    enterprise = by.organisation
+    assert enterprise is not None
+    with transaction.atomic():
+        if Deal.objects.filter(
+            patent=patent, enterprise=enterprise, licence_type=LicenceType.OPEN
+        ).exists():
+            raise ValidationError(_("Your enterprise already holds an open licence on this patent."))
+        deal = Deal.objects.create(
+            kind=DealKind.LICENCE,
+            licence_type=LicenceType.OPEN,
+            patent=patent,
+            university=patent.organisation,
+            enterprise=enterprise,
+            contract_date=timezone.localdate(),
+            amount=patent.open_licence_fee_amount,
+            recorded_by=by,
+        )
+        notifications.notify(
+            recipients=selectors.intent_answerers_for_patent(patent),
+            kind="open_licence_taken",
+            event_key=f"deal:{deal.pk}:open_licence",
+            title=gettext_noop("%(enterprise)s accepted the open licence terms of %(patent)s"),
+            params={"enterprise": enterprise.name, "patent": patent.title},
+            link=reverse("enterprises:deals"),
+        )
+    return deal

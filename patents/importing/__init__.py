@@ -1,0 +1,1 @@
+"""Bulk inventory upload: columns, safe file reading, row validation, the chunked upsert."""

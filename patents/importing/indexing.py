@@ -1,0 +1,32 @@
+"""search_text for imported rows, identical to patents.search.build_search_text, but fast.
+
+jieba segments each run of Han characters, letters and digits on its own (its `re_han` split),
+so segmenting the runs separately gives the same words as segmenting the whole text. Inventories
+repeat the same runs endlessly (boilerplate like 本发明公开了一种, field names, effects), so caching
+the words per run makes indexing 100,000 abstracts cost a fraction of segmenting each one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from patents.search import segment
+
+# jieba's own run pattern (jieba.re_han_default), so cached runs split exactly where jieba does.
+_RUN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+", re.UNICODE)
+
+
+@lru_cache(maxsize=200_000)
+def _words(run: str) -> tuple[str, ...]:
+    return tuple(segment(run))
+
+
+def search_text_for(parts: Iterable[str]) -> str:
+    seen: dict[str, None] = {}
+    for part in parts:
+        for run in _RUN.findall(part or ""):
+            for word in _words(run):
+                seen.setdefault(word, None)
+    return " ".join(seen)

@@ -1,0 +1,65 @@
+"""Row-error messages, kept as a code plus parameters so each viewer reads them in their language.
+
+`render(code, params)` formats the message in the active language; the stored ImportRowError
+.message is the uploader's rendering (for the CSV report and the API), and pages re-render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from patents.numbers import normalise_ipc, parse_application_number
+
+TEMPLATES: dict[str, str | Promise] = {
+    "required": _("This cell must not be empty."),
+    "duplicate": _(
+        "Application number %(value)s already appears in row %(first_row)s of this file; "
+        "this row was ignored."
+    ),
+    "bad_date": _("“%(value)s” is not a date: write it as 2021-03-15."),
+    "date_order": _("The grant date %(value)s is before the application date."),
+    "bad_choice": _("“%(value)s” is not one of: %(choices)s."),
+    "bad_integer": _("“%(value)s” is not a whole number."),
+    "bad_decimal": _("“%(value)s” is not a number."),
+    "maturity_range": _("Technology maturity is a whole number from 1 to 9 (TRL), not %(value)s."),
+    "too_long": _("This value has %(length)s characters; the limit is %(limit)s."),
+    "bad_email": _("“%(value)s” is not an e-mail address."),
+    "bad_boolean": _("“%(value)s” is neither yes nor no."),
+    "unknown_department": _("“%(value)s” is not a college of your institution."),
+    "other_department": _(
+        "This patent belongs to another college (%(department)s); college staff may only update "
+        "their own college's patents."
+    ),
+    "unknown_industry": _("“%(value)s” is not a GB/T 4754 industry code."),
+    "formula": _(
+        "This cell holds a formula (%(formula)s). Panhuo reads values only and never evaluates "
+        "formulas: replace it with its value and upload again."
+    ),
+}
+
+
+def _parser_message(code: str, value: str) -> str:
+    """Messages of patents.numbers are produced by its parsers; ask them again in this language."""
+    try:
+        if code == "bad_application_no":
+            parse_application_number(value)
+        else:
+            normalise_ipc(value)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
+def render(code: str, params: dict[str, Any]) -> str:
+    if code in ("bad_application_no", "bad_ipc"):
+        return _parser_message(code, str(params.get("value", ""))) or str(params.get("message"))
+    if code == "bad_choice":
+        from patents.importing.rows import choice_labels  # the labels in the active language
+
+        separator = ", " if get_language().startswith("en") else "、"
+        params = {**params, "choices": separator.join(choice_labels(params["field"]))}
+    return str(TEMPLATES[code]) % params

@@ -1,0 +1,305 @@
+"""Validate one spreadsheet row into Patent field values, or into the list of what is wrong.
+
+Pure Python (no queries per row): the reference data it needs (colleges, industry codes) is
+loaded once per job, so 100,000 rows validate in seconds.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
+from django.utils import translation
+
+from patents.importing import messages
+from patents.models import (
+    DealForm,
+    ImplementationStatus,
+    InventoryCategory,
+    LegalStatus,
+    OpenLicenceFeeBasis,
+    ValueGrade,
+)
+from patents.numbers import IPC_LIST_SPLIT, normalise_ipc, parse_application_number
+
+# Words people actually write in inventories, beyond the labels of the choices themselves.
+SYNONYMS: dict[str, dict[str, str]] = {
+    "legal_status": {
+        "有效": "valid", "授权": "valid", "维持": "valid", "专利权维持": "valid",
+        "审中": "pending", "在审": "pending", "实质审查": "pending", "公开": "pending",
+        "未缴年费": "lapsed", "未缴年费终止": "lapsed", "失效": "lapsed",
+        "期限届满": "expired", "届满": "expired", "全部无效": "invalidated",
+        "被宣告无效": "invalidated", "无效": "invalidated", "驳回": "rejected",
+        "撤回": "withdrawn", "视为撤回": "withdrawn", "放弃": "abandoned",
+    },
+    "inventory_category": {
+        "有转化前景": "has_prospects", "具有转化前景": "has_prospects",
+        "无明确转化前景": "no_clear_prospects", "暂无转化前景": "no_clear_prospects",
+        "已转化": "converted", "拟放弃": "to_abandon", "待放弃": "to_abandon",
+    },
+    "value_grade": {"高": "A", "中": "B", "低": "C"},
+    "deal_forms": {
+        "转让": "transfer", "独占许可": "exclusive_licence", "排他许可": "exclusive_licence",
+        "普通许可": "ordinary_licence", "开放许可": "open_licence", "作价入股": "investment",
+        "作价投资": "investment", "入股": "investment",
+    },
+    "open_licence_fee_basis": {
+        "一次性支付": "lump_sum", "一次性": "lump_sum", "固定费用": "lump_sum",
+        "提成": "royalty", "销售提成": "royalty", "入门费加提成": "upfront_plus_royalty",
+    },
+    "implementation_status": {
+        "未实施": "not_implemented", "自行实施": "self_implemented", "许可实施": "licensed",
+        "已许可": "licensed", "已转让": "transferred", "作价投资": "invested",
+        "已产业化": "industrialized", "产业化": "industrialized",
+    },
+}  # fmt: skip
+CHOICES: dict[str, type[models.TextChoices]] = {
+    "legal_status": LegalStatus,
+    "inventory_category": InventoryCategory,
+    "value_grade": ValueGrade,
+    "deal_forms": DealForm,
+    "open_licence_fee_basis": OpenLicenceFeeBasis,
+    "implementation_status": ImplementationStatus,
+}
+DEAL_FORM_FIELDS = {
+    DealForm.TRANSFER: "offers_transfer",
+    DealForm.EXCLUSIVE_LICENCE: "offers_exclusive_licence",
+    DealForm.ORDINARY_LICENCE: "offers_ordinary_licence",
+    DealForm.OPEN_LICENCE: "offers_open_licence",
+    DealForm.INVESTMENT: "offers_investment",
+}
+TEXT_LIMITS = {
+    "title": 500, "publication_no": 20, "open_licence_payment_method": 200,
+    "contact_name": 100, "contact_phone": 40, "contact_email": 254,
+}  # fmt: skip
+PLAIN_TEXT = ("abstract", "application_field", "target_products", "prospect_note")
+PLAIN_TEXT += tuple(TEXT_LIMITS)
+LIST_SPLIT = re.compile(r"[;；,，、\n]+")
+TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
+FALSE_WORDS = {"否", "无", "n", "no", "false", "0", "×", "✗"}
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+_TWO_PLACES = decimal.Decimal("0.01")
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
+
+
+@lru_cache(maxsize=1)
+def _choice_lookup() -> dict[str, dict[str, str]]:
+    lookup: dict[str, dict[str, str]] = {}
+    for key, choices in CHOICES.items():
+        words = {fold(value): value for value in choices.values}
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                words.update({fold(str(label)): value for value, label in choices.choices})
+        words.update({fold(word): value for word, value in SYNONYMS.get(key, {}).items()})
+        lookup[key] = words
+    return lookup
+
+
+def choice_labels(key: str) -> list[str]:
+    """The accepted labels for a column, in the active language (for error messages)."""
+    return [str(label) for label in CHOICES[key].labels]
+
+
+def _text(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # spreadsheets store 13-digit numbers and counts as floats
+    return str(raw).strip()
+
+
+class CellError(Exception):
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass
+class ParsedRow:
+    row_number: int
+    application_no: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)  # key, value
+
+
+@dataclass
+class RowParser:
+    """Turns a row of cells into Patent values. `positions` maps column key → cell index."""
+
+    positions: dict[str, int]
+    departments: dict[str, int]  # folded college name → Department id
+    industries: frozenset[str]
+    formula_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def parse(self, row_number: int, cells: Sequence[object]) -> ParsedRow:
+        parsed = ParsedRow(row_number)
+        for key, index in self.positions.items():
+            raw = cells[index] if index < len(cells) else None
+            formula = self.formula_cells.get((row_number, index))
+            try:
+                if formula is not None:
+                    raise CellError("formula", formula=formula)
+                self._parse_cell(parsed, key, raw)
+            except CellError as error:
+                parsed.errors.append((key, _text(raw), error.code, error.params))
+        self._check_row(parsed)
+        return parsed
+
+    def _parse_cell(self, parsed: ParsedRow, key: str, raw: object) -> None:
+        text = _text(raw)
+        values = parsed.values
+        if key == "application_no":
+            if not text:
+                raise CellError("required")
+            try:
+                number = parse_application_number(text)
+            except ValueError as exc:
+                raise CellError("bad_application_no", value=text, message=str(exc)) from None
+            parsed.application_no = number.canonical
+            values["patent_type"] = number.patent_type.value
+        elif key == "title" and not text:
+            raise CellError("required")
+        elif key in TEXT_LIMITS or key in PLAIN_TEXT:
+            limit = TEXT_LIMITS.get(key)
+            if limit and len(text) > limit:
+                raise CellError("too_long", length=len(text), limit=limit)
+            if key == "contact_email" and text:
+                try:
+                    validate_email(text)
+                except ValidationError:
+                    raise CellError("bad_email", value=text) from None
+            values[key] = text
+        elif key in ("ipc_main", "ipc_other"):
+            self._parse_ipc(values, key, text)
+        elif key in ("patentees", "inventors"):
+            values[key] = [part.strip() for part in LIST_SPLIT.split(text) if part.strip()]
+        elif key in ("application_date", "grant_date"):
+            values[key] = _date(raw, text)
+        elif key == "deal_forms":
+            forms = {_choice(key, part) for part in LIST_SPLIT.split(text) if part.strip()}
+            values.update({name: form in forms for form, name in DEAL_FORM_FIELDS.items()})
+        elif key in CHOICES:
+            values[key] = _choice(key, text) if text else ""
+        elif key == "maturity":
+            maturity = _integer(text)
+            if maturity is not None and not 1 <= maturity <= 9:
+                raise CellError("maturity_range", value=text)
+            values[key] = maturity
+        elif key == "open_licence_period_years":
+            values[key] = _integer(text)
+        elif key in ("open_licence_fee_amount", "open_licence_royalty_rate"):
+            values[key] = _decimal(text)
+        elif key == "is_fiscally_funded":
+            values[key] = _boolean(text)
+        elif key == "department":
+            self._parse_department(values, text)
+        elif key == "industry":
+            if text and text not in self.industries:
+                raise CellError("unknown_industry", value=text)
+            values["industry_id"] = text or None
+
+    @staticmethod
+    def _parse_ipc(values: dict[str, Any], key: str, text: str) -> None:
+        parts = [text] if key == "ipc_main" else IPC_LIST_SPLIT.split(text)
+        codes = []
+        for part in (p for p in parts if p.strip()):
+            try:
+                codes.append(normalise_ipc(part))
+            except ValueError as exc:
+                raise CellError("bad_ipc", value=part.strip(), message=str(exc)) from None
+        if key == "ipc_main":
+            values["ipc_main"] = codes[0] if codes else ""
+            values["ipc_subclass"] = codes[0][:4] if codes else ""
+        else:
+            values["ipc_other"] = codes
+
+    def _parse_department(self, values: dict[str, Any], text: str) -> None:
+        if not text:
+            values["department_id"] = None
+            return
+        department_id = self.departments.get(fold(text))
+        if department_id is None:
+            raise CellError("unknown_department", value=text)
+        values["department_id"] = department_id
+
+    @staticmethod
+    def _check_row(parsed: ParsedRow) -> None:
+        filed = parsed.values.get("application_date")
+        granted = parsed.values.get("grant_date")
+        if filed and granted and granted < filed:
+            parsed.errors.append(("grant_date", str(granted), "date_order", {"value": granted}))
+
+
+def _choice(key: str, text: str) -> str:
+    value = _choice_lookup()[key].get(fold(text))
+    if value is None:
+        raise CellError("bad_choice", value=text, field=key)
+    return value
+
+
+def _date(raw: object, text: str) -> datetime.date | None:
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    if not text:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CellError("bad_date", value=text)
+
+
+def _integer(text: str) -> int | None:
+    if not text:
+        return None
+    try:
+        exact = decimal.Context(traps=[decimal.Inexact])
+        return int(decimal.Decimal(text).to_integral_exact(context=exact))
+    except (decimal.InvalidOperation, ArithmeticError):
+        raise CellError("bad_integer", value=text) from None
+
+
+def _decimal(text: str) -> decimal.Decimal | None:
+    if not text:
+        return None
+    try:
+        number = decimal.Decimal(text.replace(",", "").replace("，", ""))
+    except decimal.InvalidOperation:
+        raise CellError("bad_decimal", value=text) from None
+    if not number.is_finite() or number < 0 or number >= 10**12:
+        raise CellError("bad_decimal", value=text)
+    return number.quantize(_TWO_PLACES)
+
+
+def _boolean(text: str) -> bool:
+    folded = fold(text)
+    if folded in TRUE_WORDS:
+        return True
+    if not folded or folded in FALSE_WORDS:
+        return False
+    raise CellError("bad_boolean", value=text)
+
+
+def render_errors(
+    parsed: ParsedRow, headers: dict[str, str]
+) -> Iterable[tuple[int, str, str, str, dict[str, Any], str]]:
+    """(row, column header as in the file, value, code, params, message) for each error."""
+    for key, value, code, params in parsed.errors:
+        plain = {k: str(v) if isinstance(v, datetime.date) else v for k, v in params.items()}
+        yield parsed.row_number, headers[key], value, code, plain, messages.render(code, plain)

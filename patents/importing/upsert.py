@@ -1,0 +1,165 @@
+"""Write one chunk of validated rows: one query to fetch what exists, bulk insert, bulk update.
+
+The upsert is keyed by (organisation, normalised application number) and compares values, so
+running a chunk twice (a resumed job, the same file uploaded again) writes nothing new.
+
+Review rule: a substantive change (anything but the contact fields) to a record already admitted
+to the library sends it back to university review, and the history entry says so. Records still
+in draft or under review keep their status; new records start as drafts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from patents.importing.indexing import search_text_for
+from patents.models import ChangeSource, LegalStatus, Patent, PatentChange, ReviewStatus
+from patents.services.history import diff_fields
+
+# The same parts, in the same order, as patents.search.search_text_for(patent).
+SEARCHED_FIELDS = (
+    "title", "abstract", "application_field", "target_products", "prospect_note",
+    "inventors", "patentees", "industry_id",
+)  # fmt: skip
+NON_SUBSTANTIVE = frozenset({"contact_name", "contact_phone", "contact_email"})
+BOOKKEEPING = ("version", "updated_at", "updated_by_id")
+
+
+@dataclass(frozen=True)
+class ChunkOutcome:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    organisation_id: int
+    user_id: int | None
+    job_id: int
+    college_id: int | None  # set for college staff: their rows land in (and stay in) it
+    industry_names: dict[str, str]
+
+
+def _search_text(context: ImportContext, values: dict[str, Any]) -> str:
+    parts = []
+    for name in SEARCHED_FIELDS:
+        value = values.get(name)
+        if name == "industry_id":
+            value = context.industry_names.get(value or "", "")
+        elif isinstance(value, list):
+            value = " ".join(str(item) for item in value)
+        parts.append(value or "")
+    return search_text_for(parts)
+
+
+def upsert_chunk(
+    context: ImportContext, rows: Sequence[tuple[str, dict[str, Any]]]
+) -> ChunkOutcome:
+    """Insert or update `rows` ((application number, field values)); call inside a transaction."""
+    fields = sorted({name for _number, values in rows for name in values})
+    wanted = {*fields, *SEARCHED_FIELDS, "id", "application_no", "review_status", "version"}
+    existing = {
+        record["application_no"]: record
+        for record in Patent.objects.filter(
+            organisation_id=context.organisation_id,
+            application_no__in=[number for number, _values in rows],
+        ).values(*wanted)
+    }
+    now = timezone.now()
+    new: list[Patent] = []
+    changed: list[tuple[Patent, dict[str, list[Any]]]] = []
+    unchanged = 0
+    for number, values in rows:
+        before = existing.get(number)
+        if before is None:
+            new.append(_new_patent(context, number, values, now))
+            continue
+        changes = diff_fields(before, values)
+        if not changes:
+            unchanged += 1
+            continue
+        changed.append(_changed_patent(context, before, values, changes, now))
+    _save(context, new, changed, now)
+    return ChunkOutcome(created=len(new), updated=len(changed), unchanged=unchanged)
+
+
+def _new_patent(context: ImportContext, number: str, values: dict[str, Any], now: Any) -> Patent:
+    values = dict(values)
+    if "legal_status" not in values or not values["legal_status"]:
+        values["legal_status"] = (
+            LegalStatus.VALID if values.get("grant_date") else LegalStatus.PENDING
+        )
+    if context.college_id is not None:
+        values["department_id"] = context.college_id
+    return Patent(
+        organisation_id=context.organisation_id,
+        application_no=number,
+        review_status=ReviewStatus.DRAFT,
+        search_text=_search_text(context, values),
+        updated_by_id=context.user_id,
+        updated_at=now,
+        **values,
+    )
+
+
+def _changed_patent(
+    context: ImportContext,
+    before: dict[str, Any],
+    values: dict[str, Any],
+    changes: dict[str, list[Any]],
+    now: Any,
+) -> tuple[Patent, dict[str, list[Any]]]:
+    patent = Patent(id=before["id"], **values)
+    patent.version = before["version"] + 1
+    patent.updated_at = now
+    patent.updated_by_id = context.user_id
+    patent.review_status = before["review_status"]
+    if before["review_status"] == ReviewStatus.ADMITTED and set(changes) - NON_SUBSTANTIVE:
+        patent.review_status = ReviewStatus.UNIVERSITY_REVIEW
+        changes["review_status"] = [ReviewStatus.ADMITTED, ReviewStatus.UNIVERSITY_REVIEW]
+    if set(changes) & set(SEARCHED_FIELDS):
+        texts = {name: values.get(name, before[name]) for name in SEARCHED_FIELDS}
+        patent.search_text = _search_text(context, texts)
+    return patent, changes
+
+
+def _save(
+    context: ImportContext,
+    new: list[Patent],
+    changed: list[tuple[Patent, dict[str, list[Any]]]],
+    now: Any,
+) -> None:
+    history: list[PatentChange] = []
+    if new:
+        Patent.objects.bulk_create(new, batch_size=1000)
+        history += [
+            _history(context, patent.pk, {"created": [None, patent.application_no]})
+            for patent in new
+        ]
+    # Every row of a file carries the same columns; group by what else must be written
+    # (review status, search text) so bulk_update never writes a value a row did not set.
+    groups: dict[tuple[str, ...], list[Patent]] = {}
+    for patent, changes in changed:
+        columns = {*changes, *BOOKKEEPING, "review_status"}
+        if set(changes) & set(SEARCHED_FIELDS):
+            columns.add("search_text")
+        groups.setdefault(tuple(sorted(columns)), []).append(patent)
+        history.append(_history(context, patent.pk, changes))
+    for columns, patents in groups.items():
+        Patent.objects.bulk_update(patents, list(columns), batch_size=1000)
+    PatentChange.objects.bulk_create(history, batch_size=2000)
+
+
+def _history(context: ImportContext, patent_id: int, changes: dict[str, Any]) -> PatentChange:
+    return PatentChange(
+        patent_id=patent_id,
+        changed_by_id=context.user_id,
+        source=ChangeSource.IMPORT,
+        import_job_id=context.job_id,
+        changes=changes,
+    )

@@ -1,0 +1,332 @@
+"""Inventory uploads: accept a file, import it in chunks (resumably), and the template.
+
+Flow: `start_import` (in the request) checks the file and stores it with a PENDING ImportJob,
+then enqueues `run_import` on commit. `run_import` claims the job with a compare-and-set, reads the
+file again and writes chunks of CHUNK_ROWS rows, each in its own transaction together with the
+job's progress counters, so a job killed at any point resumes from the last committed chunk.
+`requeue_stale_imports` (periodic) hands RUNNING jobs whose heartbeat stopped back to a worker.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import logging
+from collections.abc import Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from accounts.models import PATENT_OWNER_KINDS, Organisation, Role, User
+from patents.importing.columns import COLUMNS, header_label
+from patents.importing.files import Spreadsheet, open_spreadsheet
+from patents.importing.rows import RowParser, fold, render_errors
+from patents.importing.upsert import ImportContext, upsert_chunk
+from patents.models import ImportJob, ImportRowError, ImportStatus
+from refdata.models import Industry
+
+logger = logging.getLogger(__name__)
+
+CHUNK_ROWS = 2000
+MAX_ATTEMPTS = 5
+IMPORTER_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.COLLEGE_STAFF})
+
+
+def may_import(user: User) -> bool:
+    return (
+        user.is_authenticated
+        and user.org_kind in PATENT_OWNER_KINDS
+        and user.role in IMPORTER_ROLES
+        and (user.role != Role.COLLEGE_STAFF or user.department_id is not None)
+    )
+
+
+def start_import(*, organisation: Organisation, file: UploadedFile, by: User) -> ImportJob:
+    """Check an uploaded inventory and queue its import.
+
+    Callers: admin, staff or college staff of the owning university or research institute
+    (else PermissionDenied). A bad file raises ValidationError (code and message say why) and
+    nothing is written. The file is kept with the job for audit.
+    """
+    if not may_import(by) or by.organisation_id != organisation.pk:
+        raise PermissionDenied(_("Only staff of a university or research institute may upload."))
+    name = file.name or "inventory"
+    size = file.size or 0
+    sheet = open_spreadsheet(file, name=name, size=size)
+    file.seek(0)
+    digest = hashlib.sha256()
+    for block in file.chunks():
+        digest.update(block)
+    file.seek(0)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            organisation=organisation,
+            uploaded_by=by,
+            file=file,
+            original_name=name[:255],
+            size_bytes=size,
+            sha256=digest.hexdigest(),
+            language=translation.get_language() or "zh-hans",
+            total_rows=sheet.data_rows,
+        )
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from patents.tasks import run_inventory_import
+
+    run_inventory_import.delay(job_id)
+
+
+def run_import(*, job_id: int) -> None:
+    """Do (or resume) the import of one job; safe to call twice, or concurrently."""
+    job = _claim(job_id)
+    if job is None:
+        return  # done already, or another worker holds it
+    try:
+        with translation.override(job.language):
+            _import(job)
+    except Exception:
+        # Leave the job to the sweeper (or the task's retry): committed chunks stay committed.
+        ImportJob.objects.filter(pk=job.pk, attempts=job.attempts).update(
+            status=ImportStatus.PENDING
+        )
+        raise
+
+
+def _claim(job_id: int) -> ImportJob | None:
+    """Compare-and-set PENDING → RUNNING; `attempts` then fences off an older, slower worker."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
+        if job is None or job.status != ImportStatus.PENDING:
+            return None
+        job.status = ImportStatus.RUNNING
+        job.attempts += 1
+        job.heartbeat_at = timezone.now()
+        job.started_at = job.started_at or job.heartbeat_at
+        job.save(update_fields=["status", "attempts", "heartbeat_at", "started_at"])
+    return job
+
+
+def _import(job: ImportJob) -> None:
+    try:
+        with job.file.open("rb") as stored:
+            sheet = open_spreadsheet(stored, name=job.original_name, size=job.size_bytes)
+    except ValidationError as exc:
+        # The file passed these checks on upload; refusing now means the settings changed.
+        _finish(job, ImportStatus.REJECTED, file_error=" ".join(exc.messages))
+        return
+    parser = _parser_for(job, sheet)
+    context = ImportContext(
+        organisation_id=job.organisation_id,
+        user_id=job.uploaded_by_id,
+        job_id=job.pk,
+        college_id=_college_of(job.uploaded_by),
+        industry_names=dict(Industry.objects.values_list("code", "name")),
+    )
+    headers = {key: sheet.header_for(key) for key in sheet.positions}
+    seen: dict[str, int] = {}  # application number → first row that had it
+    position = 0
+    for chunk in _chunks(sheet.rows()):
+        if position + len(chunk) <= job.processed_rows:
+            _remember_numbers(parser, chunk, seen)  # resuming: committed already
+        elif not _write_chunk(job, parser, context, headers, chunk, seen, position):
+            return  # fenced off: another attempt owns the job now
+        position += len(chunk)
+    _finish(job, ImportStatus.DONE)
+
+
+def _parser_for(job: ImportJob, sheet: Spreadsheet) -> RowParser:
+    departments = {
+        fold(name): pk for pk, name in job.organisation.departments.values_list("pk", "name")
+    }
+    return RowParser(
+        positions=sheet.positions,
+        departments=departments,
+        industries=frozenset(Industry.objects.values_list("code", flat=True)),
+        formula_cells=sheet.formula_cells,
+    )
+
+
+def _college_of(user: User | None) -> int | None:
+    if user is not None and user.role == Role.COLLEGE_STAFF:
+        return user.department_id
+    return None
+
+
+def _chunks(rows: Iterator[tuple[int, Sequence[object]]]) -> Iterator[list[Any]]:
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        yield chunk
+
+
+def _remember_numbers(parser: RowParser, chunk: list[Any], seen: dict[str, int]) -> None:
+    for row_number, cells in chunk:
+        if _blank(cells):
+            continue
+        parsed = parser.parse(row_number, cells)
+        if parsed.application_no:
+            seen.setdefault(parsed.application_no, row_number)
+
+
+def _blank(cells: Sequence[object]) -> bool:
+    return all(cell is None or str(cell).strip() == "" for cell in cells)
+
+
+def _write_chunk(
+    job: ImportJob,
+    parser: RowParser,
+    context: ImportContext,
+    headers: dict[str, str],
+    chunk: list[Any],
+    seen: dict[str, int],
+    position: int,
+) -> bool:
+    """Validate and write one chunk with the job's counters, atomically; False if fenced off."""
+    valid: dict[str, tuple[int, dict[str, Any]]] = {}
+    rejected: list[Any] = []
+    for row_number, cells in chunk:
+        if _blank(cells):
+            continue
+        parsed = parser.parse(row_number, cells)
+        number = parsed.application_no
+        if number and number in seen:
+            first_row = seen[number]
+            parsed.errors.append(
+                ("application_no", number, "duplicate", {"value": number, "first_row": first_row})
+            )
+        elif number:
+            seen[number] = row_number
+        if parsed.errors:
+            rejected.append(parsed)
+        else:
+            valid[number] = (row_number, parsed.values)
+    errors = [
+        ImportRowError(
+            job_id=job.pk, row_number=row, column=column, value=value[:2000], code=code,
+            params=params, message=message,
+        )
+        for parsed in rejected
+        for row, column, value, code, params, message in render_errors(parsed, headers)
+    ]  # fmt: skip
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if (locked.status, locked.attempts) != (ImportStatus.RUNNING, job.attempts):
+            return False
+        if locked.processed_rows > position:
+            return True  # this chunk was committed by an earlier attempt
+        # One import at a time per institution: the records' unique key is per institution.
+        Organisation.objects.select_for_update().filter(pk=job.organisation_id).first()
+        errors += _other_college_errors(context, valid, headers)
+        outcome = upsert_chunk(context, [(n, values) for n, (_r, values) in valid.items()])
+        ImportRowError.objects.bulk_create(errors, ignore_conflicts=True)
+        job.processed_rows = position + len(chunk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            processed_rows=job.processed_rows,
+            created_count=F("created_count") + outcome.created,
+            updated_count=F("updated_count") + outcome.updated,
+            unchanged_count=F("unchanged_count") + outcome.unchanged,
+            error_count=F("error_count") + len({error.row_number for error in errors}),
+            heartbeat_at=timezone.now(),
+        )
+    return True
+
+
+def _other_college_errors(
+    context: ImportContext, valid: dict[str, tuple[int, dict[str, Any]]], headers: dict[str, str]
+) -> list[ImportRowError]:
+    """College staff may not touch another college's records: reject (and drop) those rows."""
+    if context.college_id is None or not valid:
+        return []
+    from patents.importing.messages import render
+    from patents.models import Patent
+
+    others = (
+        Patent.objects.filter(organisation_id=context.organisation_id, application_no__in=valid)
+        .exclude(department_id=context.college_id)
+        .values_list("application_no", "department__name")
+    )
+    errors = []
+    for number, department in others:
+        row_number, _values = valid.pop(number)
+        params = {"department": department or "—"}
+        errors.append(
+            ImportRowError(
+                job_id=context.job_id, row_number=row_number, column=headers["application_no"],
+                value=number, code="other_department", params=params,
+                message=render("other_department", params),
+            )
+        )  # fmt: skip
+    return errors
+
+
+def _finish(job: ImportJob, status: str, *, file_error: str = "") -> None:
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk, attempts=job.attempts).update(
+        status=status, file_error=file_error, finished_at=now, heartbeat_at=now
+    )
+
+
+def requeue_stale_imports(*, stale_after: datetime.timedelta | None = None) -> list[int]:
+    """Hand jobs whose worker died (RUNNING, silent heartbeat) or whose message was lost
+    (PENDING for long) back to a worker; give up after MAX_ATTEMPTS. Returns the requeued ids."""
+    from django.conf import settings
+
+    seconds = int(getattr(settings, "INVENTORY_IMPORT_STALE_SECONDS", 300))
+    cutoff = timezone.now() - (stale_after or datetime.timedelta(seconds=seconds))
+    stale = ImportJob.objects.filter(
+        Q(status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff)
+        | Q(status=ImportStatus.PENDING, created_at__lt=cutoff)
+    )
+    requeued = []
+    for job_id, attempts in stale.values_list("pk", "attempts"):
+        same = stale.filter(pk=job_id, attempts=attempts)  # compare-and-set on the same attempt
+        if attempts >= MAX_ATTEMPTS:
+            with translation.override(None):
+                same.update(
+                    status=ImportStatus.FAILED,
+                    finished_at=timezone.now(),
+                    file_error=_("The import failed repeatedly; the rows saved so far are kept."),
+                )
+        elif same.update(status=ImportStatus.PENDING):
+            transaction.on_commit(lambda job_id=job_id: _enqueue(job_id))
+            requeued.append(job_id)
+    return requeued
+
+
+def import_template(lang: str) -> bytes:
+    """The upload template: the header row in `lang` (zh-hans or en), an example, and notes."""
+    language = "en" if lang.startswith("en") else "zh-hans"
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    with translation.override(language):
+        sheet.title = _("Inventory")
+        sheet.append([header_label(column.key, language) for column in COLUMNS])
+        sheet.append([column.example or None for column in COLUMNS])
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(COLUMNS, start=1):
+            sheet.cell(row=1, column=index).font = sheet.cell(row=1, column=index).font.copy(
+                bold=column.required
+            )
+        notes = workbook.create_sheet(_("Notes"))
+        notes.append([_("Column"), _("Required"), _("Example")])
+        for column in COLUMNS:
+            notes.append(
+                [
+                    header_label(column.key, language),
+                    _("yes") if column.required else "",
+                    column.example,
+                ]
+            )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,275 @@
+"""Create and edit one patent record by hand (site form or API), with validation and history.
+
+Bulk uploads have their own service (imports); both keep the same rules for what a valid record
+is, so a record edited here and re-uploaded later ends up the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import PATENT_OWNER_KINDS, Organisation, Role, User
+from patents.models import ChangeSource, LegalStatus, OpenLicenceFeeBasis, Patent, ReviewStatus
+from patents.numbers import normalise_ipc, parse_application_number, parse_ipc_list
+from patents.search import search_text_for
+from patents.services import history
+
+#: Fields a person may set on a record; everything else is derived or owned by the workflow.
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "application_no",
+    "title",
+    "abstract",
+    "ipc_main",
+    "ipc_other",
+    "patentees",
+    "inventors",
+    "application_date",
+    "grant_date",
+    "publication_no",
+    "legal_status",
+    "department",
+    "inventory_category",
+    "value_grade",
+    "maturity",
+    "industry",
+    "application_field",
+    "target_products",
+    "prospect_note",
+    "offers_transfer",
+    "offers_exclusive_licence",
+    "offers_ordinary_licence",
+    "offers_open_licence",
+    "offers_investment",
+    "open_licence_fee_basis",
+    "open_licence_fee_amount",
+    "open_licence_royalty_rate",
+    "open_licence_payment_method",
+    "open_licence_period_years",
+    "is_fiscally_funded",
+    "implementation_status",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+#: Fields tracked in the history besides the editable ones.
+_DERIVED_FIELDS = ("patent_type", "ipc_subclass")
+_EARLY_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+
+
+def _snapshot(patent: Patent) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in (*EDITABLE_FIELDS, *_DERIVED_FIELDS):
+        if name in ("department", "industry"):
+            values[name] = getattr(patent, f"{name}_id")
+        else:
+            values[name] = getattr(patent, name)
+    return values
+
+
+def _check_may_edit(*, by: User, organisation: Organisation, patent: Patent | None) -> None:
+    if by.organisation_id != organisation.pk or organisation.kind not in PATENT_OWNER_KINDS:
+        raise PermissionDenied(_("Only the owning institution may edit its patent records."))
+    early = patent is None or patent.review_status in _EARLY_STATUSES
+    if by.role in (Role.COLLEGE_STAFF, Role.INVENTOR) and not early:
+        raise PermissionDenied(
+            _(
+                "This record is in review or admitted; only the institution's administrators and "
+                "staff may change it now."
+            )
+        )
+    if (
+        by.role == Role.COLLEGE_STAFF
+        and patent is not None
+        and (patent.department_id != by.department_id)
+    ):
+        raise PermissionDenied(_("College staff may edit only their college's records."))
+
+
+def _normalise(fields: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
+    """Parse the application number and IPC codes into their stored forms."""
+    values = {name: value for name, value in fields.items() if name in EDITABLE_FIELDS}
+    if "application_no" in values:
+        try:
+            number = parse_application_number(values["application_no"])
+        except ValueError as exc:
+            errors.setdefault("application_no", []).append(str(exc))
+        else:
+            values["application_no"] = number.canonical
+            values["patent_type"] = number.patent_type
+    if values.get("ipc_main"):
+        try:
+            values["ipc_main"] = normalise_ipc(values["ipc_main"])
+            values["ipc_subclass"] = values["ipc_main"][:4]
+        except ValueError as exc:
+            errors.setdefault("ipc_main", []).append(str(exc))
+    elif "ipc_main" in values:
+        values["ipc_main"], values["ipc_subclass"] = "", ""
+    if "ipc_other" in values:
+        raw = values["ipc_other"]
+        try:
+            values["ipc_other"] = (
+                parse_ipc_list(raw)
+                if isinstance(raw, str)
+                else [normalise_ipc(code) for code in raw or []]
+            )
+        except ValueError as exc:
+            errors.setdefault("ipc_other", []).append(str(exc))
+    for name in ("patentees", "inventors"):
+        if isinstance(values.get(name), str):
+            values[name] = [part.strip() for part in values[name].split(";") if part.strip()]
+    return values
+
+
+def _check_record(patent: Patent, errors: dict[str, list[str]]) -> None:
+    """Rules across fields (DOMAIN.md §8.2 for open licences)."""
+    if patent.department_id and patent.department.organisation_id != patent.organisation_id:  # type: ignore[union-attr]
+        errors.setdefault("department", []).append(
+            _("The college belongs to another organisation.")
+        )
+    if (
+        patent.grant_date
+        and patent.application_date
+        and patent.grant_date < patent.application_date
+    ):
+        errors.setdefault("grant_date", []).append(
+            _("The grant date is before the application date.")
+        )
+    if not patent.offers_open_licence:
+        return
+    if patent.legal_status != LegalStatus.VALID:
+        errors.setdefault("offers_open_licence", []).append(
+            _("Only a granted patent in force can be offered under an open licence.")
+        )
+    if patent.offers_exclusive_licence:
+        errors.setdefault("offers_exclusive_licence", []).append(
+            _("A patent under an open licence cannot also be offered for an exclusive licence.")
+        )
+    basis = patent.open_licence_fee_basis
+    if not basis:
+        errors.setdefault("open_licence_fee_basis", []).append(
+            _("Give the fee basis of the open licence.")
+        )
+    needs_amount = basis in (OpenLicenceFeeBasis.LUMP_SUM, OpenLicenceFeeBasis.UPFRONT_PLUS_ROYALTY)
+    if needs_amount and patent.open_licence_fee_amount is None:
+        errors.setdefault("open_licence_fee_amount", []).append(
+            _("Give the fee amount of the open licence.")
+        )
+    needs_rate = basis in (OpenLicenceFeeBasis.ROYALTY, OpenLicenceFeeBasis.UPFRONT_PLUS_ROYALTY)
+    if needs_rate and patent.open_licence_royalty_rate is None:
+        errors.setdefault("open_licence_royalty_rate", []).append(
+            _("Give the royalty rate of the open licence.")
+        )
+    if not patent.open_licence_period_years:
+        errors.setdefault("open_licence_period_years", []).append(
+            _("Give the period of the open licence.")
+        )
+
+
+def _validate_and_save(
+    patent: Patent, values: dict[str, Any], errors: dict[str, list[str]]
+) -> None:
+    for name, value in values.items():
+        setattr(patent, name, value)
+    if "application_no" not in errors:
+        duplicate = Patent.objects.filter(
+            organisation_id=patent.organisation_id, application_no=patent.application_no
+        ).exclude(pk=patent.pk)
+        if duplicate.exists():
+            errors.setdefault("application_no", []).append(
+                _("This institution already has a record for application number %(number)s.")
+                % {"number": patent.application_no}
+            )
+    _check_record(patent, errors)
+    try:
+        patent.full_clean(exclude=["organisation", "search_text"], validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(
+                m for m in messages if m not in errors.get(field, [])
+            )
+    if errors:
+        raise ValidationError(errors)
+    patent.search_text = search_text_for(patent)
+    patent.save()
+
+
+@transaction.atomic
+def create_patent(
+    *,
+    organisation: Organisation,
+    fields: Mapping[str, Any],
+    by: User,
+    source: str = ChangeSource.FORM,
+) -> Patent:
+    """Create a draft record for `organisation`. The caller must belong to it (admin, staff,
+    college staff of the chosen college, or an inventor). Raises PermissionDenied or
+    ValidationError ({field: [messages]}); nothing is written when it raises."""
+    _check_may_edit(by=by, organisation=organisation, patent=None)
+    errors: dict[str, list[str]] = {}
+    values = _normalise(fields, errors)
+    if not values.get("application_no") and "application_no" not in errors:
+        errors["application_no"] = [_("The application number is empty.")]
+    if by.role == Role.COLLEGE_STAFF:
+        values["department"] = by.department
+    patent = Patent(organisation=organisation, updated_by=by, review_status=ReviewStatus.DRAFT)
+    _validate_and_save(patent, values, errors)
+    history.record_change(
+        patent=patent,
+        by=by,
+        source=source,
+        changes=history.diff_fields({}, _snapshot(patent)),
+    )
+    return patent
+
+
+@transaction.atomic
+def update_patent(
+    *,
+    patent: Patent,
+    fields: Mapping[str, Any],
+    by: User,
+    source: str = ChangeSource.FORM,
+    expected_version: int | None = None,
+) -> Patent:
+    """Change some fields of a record and keep who changed what. Pass `expected_version` (the
+    version the user saw) to refuse overwriting someone else's newer change. Raises
+    PermissionDenied or ValidationError; nothing is written when it raises."""
+    # Lock the row: two editors saving at once must not both read the same "before".
+    patent = Patent.objects.select_for_update().select_related("organisation").get(pk=patent.pk)
+    _check_may_edit(by=by, organisation=patent.organisation, patent=patent)
+    if expected_version is not None and expected_version != patent.version:
+        raise ValidationError(
+            _("Someone else changed this record since you opened it; reload it and try again.")
+        )
+    if by.role == Role.COLLEGE_STAFF and "department" in fields:
+        fields = {**fields, "department": by.department}
+    before = _snapshot(patent)
+    errors: dict[str, list[str]] = {}
+    values = _normalise(fields, errors)
+    _validate_and_save_changes(patent, values, errors, before=before, by=by, source=source)
+    return patent
+
+
+def _validate_and_save_changes(
+    patent: Patent,
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    *,
+    before: dict[str, Any],
+    by: User,
+    source: str,
+) -> None:
+    for name, value in values.items():
+        setattr(patent, name, value)
+    changes = history.diff_fields(before, _snapshot(patent))
+    if not changes and not errors:
+        return  # saving the same values again changes nothing, not even the version
+    patent.version += 1
+    patent.updated_by = by
+    _validate_and_save(patent, {}, errors)
+    history.record_change(patent=patent, by=by, source=source, changes=changes)

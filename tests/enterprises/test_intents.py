@@ -1,0 +1,293 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from enterprises import services
+from enterprises.models import CooperationIntent, Deal, IntentStatus
+from enterprises.services import intents as intent_services
+from notifications.models import Notification
+from tests.enterprises.factories import IntentFactory
+
+pytestmark = pytest.mark.django_db
+
+NOT_VERIFIED = (
+    "Your enterprise has not been verified by its provincial IP bureau yet, so it cannot "
+    "declare cooperation intents."
+)
+
+
+def _declare(client, patent, **data):
+    payload = {"kinds": ["licence", "joint_research"], "message": "希望洽谈许可。"}
+    payload.update(data)
+    return client.post(reverse("enterprises:declare_intent", args=[patent.pk]), payload)
+
+
+def test_verified_enterprise_declares_and_owning_staff_are_notified(
+    client, verified_enterprise, enterprise_user, library_patent, univ_a_staff, univ_a_admin,
+    college_staff, inventor, univ_b_staff, settings,
+):
+    settings.INTENT_ANSWER_WORKING_DAYS = 10
+    client.force_login(enterprise_user)
+    response = _declare(client, library_patent)
+    intent = CooperationIntent.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("enterprises:intent_detail", args=[intent.pk])
+    assert intent.kinds == ["licence", "joint_research"]
+    assert intent.status == IntentStatus.DECLARED
+    assert intent.answer_due == intent_services.answer_due_for(intent.declared_at.date())
+    notified = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert notified == {"alice", "anna", "cora"}  # not the inventor, not university B
+
+
+def test_unverified_enterprise_is_refused_with_message_and_nothing_written(
+    client, pending_enterprise_user, library_patent
+):
+    client.force_login(pending_enterprise_user)
+    page = client.get(reverse("enterprises:declare_intent", args=[library_patent.pk]))
+    assert page.status_code == 403
+    assert NOT_VERIFIED in page.content.decode()
+    response = _declare(client, library_patent)
+    assert response.status_code == 403
+    assert not CooperationIntent.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_unverified_enterprise_is_refused_by_the_api(
+    client, pending_enterprise_user, library_patent
+):
+    client.force_login(pending_enterprise_user)
+    response = client.post(
+        "/api/intents/",
+        {"patent": library_patent.pk, "kinds": ["licence"], "message": "hi"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json() == {"detail": NOT_VERIFIED}
+    assert not CooperationIntent.objects.exists()
+
+
+def test_university_cannot_declare_intents(client, univ_a_staff, library_patent):
+    client.force_login(univ_a_staff)
+    response = _declare(client, library_patent)
+    assert response.status_code == 403
+    assert "Only enterprises can declare cooperation intents." in response.content.decode()
+    assert not CooperationIntent.objects.exists()
+
+
+def test_intent_without_kind_or_message_is_refused_and_nothing_written(
+    client, verified_enterprise, enterprise_user, library_patent
+):
+    client.force_login(enterprise_user)
+    response = _declare(client, library_patent, kinds=[], message=" ")
+    form = response.context["form"]
+    assert form.errors["kinds"] == ["Choose at least one kind of cooperation."]
+    assert form.errors["message"] == ["Write a message to the university."]
+    assert not CooperationIntent.objects.exists()
+    assert not Notification.objects.exists()
+
+
+def test_patent_outside_the_library_is_404(
+    client, verified_enterprise, enterprise_user, library_patent
+):
+    library_patent.review_status = "university_review"
+    library_patent.save()
+    client.force_login(enterprise_user)
+    assert _declare(client, library_patent).status_code == 404
+
+
+def test_second_open_intent_on_the_same_patent_is_refused(
+    client, verified_enterprise, enterprise_user, library_patent
+):
+    client.force_login(enterprise_user)
+    _declare(client, library_patent)
+    response = _declare(client, library_patent)
+    assert response.context["form"].non_field_errors() == [
+        "Your enterprise already has an open intent on this patent."
+    ]
+    assert CooperationIntent.objects.count() == 1
+
+
+@pytest.fixture
+def intent(verified_enterprise, enterprise_user, library_patent):
+    return services.declare_intent(
+        patent=library_patent, kinds=["transfer"], message="想受让", by=enterprise_user
+    )
+
+
+def test_university_accepts_and_contacts_are_exchanged(
+    client, intent, univ_a_staff, enterprise_user
+):
+    client.force_login(enterprise_user)
+    before = client.get(reverse("enterprises:intent_detail", args=[intent.pk])).content.decode()
+    assert "0571-87950000" not in before  # university's contact hidden until accepted
+    client.force_login(univ_a_staff)
+    before = client.get(reverse("enterprises:intent_detail", args=[intent.pk])).content.decode()
+    assert "0571-88888888" not in before
+    response = client.post(reverse("enterprises:intent_step", args=[intent.pk, "accept"]))
+    assert response.status_code == 302
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.ACCEPTED and intent.accepted_at is not None
+    assert intent.answered_by == univ_a_staff
+    page = client.get(reverse("enterprises:intent_detail", args=[intent.pk])).content.decode()
+    assert "0571-88888888" in page  # the enterprise's phone
+    client.force_login(enterprise_user)
+    page = client.get(reverse("enterprises:intent_detail", args=[intent.pk])).content.decode()
+    assert "0571-87950000" in page  # the university's contact
+    assert Notification.objects.filter(
+        recipient=enterprise_user, event_key=f"intent:{intent.pk}:accepted"
+    ).exists()
+    assert Notification.objects.filter(
+        recipient=univ_a_staff, event_key=f"intent:{intent.pk}:accepted"
+    ).exists()
+
+
+def test_decline_needs_a_reason(client, intent, univ_a_staff):
+    client.force_login(univ_a_staff)
+    response = client.post(
+        reverse("enterprises:intent_step", args=[intent.pk, "decline"]), {"reason": ""}, follow=True
+    )
+    assert "Give a reason for declining." in response.content.decode()
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.DECLARED and intent.declined_at is None
+
+
+def test_decline_with_reason_notifies_the_enterprise(client, intent, univ_a_staff, enterprise_user):
+    client.force_login(univ_a_staff)
+    client.post(
+        reverse("enterprises:intent_step", args=[intent.pk, "decline"]), {"reason": "已许可他人"}
+    )
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.DECLINED and intent.decline_reason == "已许可他人"
+    note = Notification.objects.get(recipient=enterprise_user, kind="intent_declined")
+    assert note.title_text == "浙江测试大学 declined the intent: 已许可他人"
+
+
+def test_enterprise_cannot_answer_its_own_intent(client, intent, enterprise_user):
+    client.force_login(enterprise_user)
+    response = client.post(reverse("enterprises:intent_step", args=[intent.pk, "accept"]))
+    assert response.status_code == 403
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.DECLARED
+
+
+def test_other_university_and_other_enterprise_get_404(
+    client, intent, univ_b_staff, other_enterprise_user
+):
+    for user in (univ_b_staff, other_enterprise_user):
+        client.force_login(user)
+        assert client.get(reverse("enterprises:intent_detail", args=[intent.pk])).status_code == 404
+        step = reverse("enterprises:intent_step", args=[intent.pk, "accept"])
+        assert client.post(step).status_code == 404
+        assert client.get(f"/api/intents/{intent.pk}/").status_code == 404
+        assert client.post(f"/api/intents/{intent.pk}/accept/").status_code == 404
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.DECLARED
+
+
+def test_inventor_sees_no_intents(client, intent, inventor):
+    client.force_login(inventor)
+    assert client.get(reverse("enterprises:intent_detail", args=[intent.pk])).status_code == 404
+
+
+def test_college_staff_of_another_college_gets_404(client, intent, zhejiang_university):
+    from tests.factories import DepartmentFactory, UserFactory
+
+    other = UserFactory(
+        organisation=zhejiang_university,
+        role="college_staff",
+        department=DepartmentFactory(organisation=zhejiang_university, name="医学院"),
+    )
+    client.force_login(other)
+    assert client.get(reverse("enterprises:intent_detail", args=[intent.pk])).status_code == 404
+
+
+def test_bureau_sees_but_cannot_answer(client, intent, bureau_zj):
+    client.force_login(bureau_zj)
+    assert client.get(reverse("enterprises:intent_detail", args=[intent.pk])).status_code == 200
+    assert client.post(f"/api/intents/{intent.pk}/accept/").status_code == 403
+
+
+def test_full_flow_through_the_api(client, intent, univ_a_staff, enterprise_user):
+    client.force_login(univ_a_staff)
+    assert client.post(f"/api/intents/{intent.pk}/accept/").json()["status"] == "accepted"
+    assert client.post(f"/api/intents/{intent.pk}/negotiate/").json()["status"] == "negotiating"
+    client.force_login(enterprise_user)
+    response = client.post(
+        f"/api/intents/{intent.pk}/sign/",
+        {
+            "kind": "transfer",
+            "contract_date": "2026-11-20",
+            "amount": "500000.00",
+            "registration_no": "ZL-2026-330000-0001",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    deal = Deal.objects.get()
+    assert deal.intent == intent and deal.university == intent.patent.organisation
+    assert deal.amount == 500000
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.SIGNED and intent.signed_at is not None
+    assert intent.negotiating_at is not None
+    assert client.get("/api/deals/").json()["results"][0]["registration_no"] == (
+        "ZL-2026-330000-0001"
+    )
+
+
+def test_licence_deal_without_licence_type_is_refused_and_nothing_written(
+    client, intent, univ_a_staff
+):
+    client.force_login(univ_a_staff)
+    client.post(f"/api/intents/{intent.pk}/accept/")
+    response = client.post(
+        f"/api/intents/{intent.pk}/sign/",
+        {"kind": "licence", "contract_date": "2026-11-20"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"licence_type": ["Choose exclusive, ordinary or open licence."]}
+    assert not Deal.objects.exists()
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.ACCEPTED
+
+
+def test_deal_cannot_be_recorded_before_acceptance(client, intent, enterprise_user):
+    client.force_login(enterprise_user)
+    response = client.post(
+        f"/api/intents/{intent.pk}/sign/",
+        {"kind": "transfer", "contract_date": "2026-11-20"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == ["Only an accepted or negotiating intent can be signed."]
+    assert not Deal.objects.exists()
+
+
+def test_enterprise_withdraws_its_intent(client, intent, enterprise_user):
+    client.force_login(enterprise_user)
+    client.post(reverse("enterprises:intent_step", args=[intent.pk, "close"]), {"reason": "撤回"})
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.CLOSED and intent.close_reason == "撤回"
+
+
+def test_anonymous_is_refused_everywhere(client, intent):
+    # SessionAuthentication comes first, so DRF answers 403 (no WWW-Authenticate challenge).
+    assert client.get("/api/intents/").status_code == 403
+    response = client.get(reverse("enterprises:intents"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_intent_list_is_scoped(client, intent, univ_b_staff, univ_a_staff):
+    IntentFactory()  # someone else's
+    client.force_login(univ_a_staff)
+    assert [row["id"] for row in client.get("/api/intents/").json()["results"]] == [intent.pk]
+    client.force_login(univ_b_staff)
+    assert client.get("/api/intents/").json()["results"] == []
+
+
+def test_overdue_flag_is_computed_from_the_due_day(intent):
+    assert not intent.is_overdue(intent.answer_due)
+    assert intent.is_overdue(intent.answer_due + datetime.timedelta(days=1))

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from enterprises.models import Deal, ProspectRating
+from notifications.models import Notification
+from tests.enterprises.factories import IntentFactory, RatingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def open_patent(library_patent):
+    library_patent.offers_open_licence = True
+    library_patent.open_licence_fee_basis = "lump_sum"
+    library_patent.open_licence_fee_amount = Decimal("50000.00")
+    library_patent.open_licence_period_years = 3
+    library_patent.save()
+    return library_patent
+
+
+def test_enterprise_takes_an_open_licence_without_negotiation(
+    client, verified_enterprise, enterprise_user, open_patent, univ_a_staff
+):
+    client.force_login(enterprise_user)
+    page = client.get(reverse("enterprises:patent", args=[open_patent.pk])).content.decode()
+    assert "Accept the open licence terms" in page
+    response = client.post(reverse("enterprises:open_licence", args=[open_patent.pk]))
+    assert response.status_code == 302
+    deal = Deal.objects.get()
+    assert (deal.kind, deal.licence_type, deal.amount) == ("licence", "open", Decimal("50000.00"))
+    assert deal.intent is None and deal.enterprise == enterprise_user.organisation
+    assert Notification.objects.get(recipient=univ_a_staff).kind == "open_licence_taken"
+
+
+def test_open_licence_on_a_patent_without_one_is_refused(
+    client, verified_enterprise, enterprise_user, library_patent
+):
+    client.force_login(enterprise_user)
+    response = client.post(
+        "/api/deals/open-licence/", {"patent": library_patent.pk}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == ["This patent is not offered under an open licence."]
+    assert not Deal.objects.exists()
+
+
+def test_open_licence_is_taken_once(client, verified_enterprise, enterprise_user, open_patent):
+    client.force_login(enterprise_user)
+    client.post("/api/deals/open-licence/", {"patent": open_patent.pk})
+    response = client.post("/api/deals/open-licence/", {"patent": open_patent.pk})
+    assert response.json() == ["Your enterprise already holds an open licence on this patent."]
+    assert Deal.objects.count() == 1
+
+
+def test_unverified_enterprise_cannot_take_an_open_licence(
+    client, pending_enterprise_user, open_patent
+):
+    client.force_login(pending_enterprise_user)
+    response = client.post("/api/deals/open-licence/", {"patent": open_patent.pk})
+    assert response.status_code == 403
+    assert not Deal.objects.exists()
+
+
+def test_university_cannot_take_an_open_licence(client, univ_a_staff, open_patent):
+    client.force_login(univ_a_staff)
+    response = client.post("/api/deals/open-licence/", {"patent": open_patent.pk})
+    assert response.status_code == 403
+
+
+def test_deals_are_scoped(client, verified_enterprise, enterprise_user, open_patent, univ_b_staff,
+                          other_enterprise_user, univ_a_staff, bureau_gd):
+    client.force_login(enterprise_user)
+    client.post("/api/deals/open-licence/", {"patent": open_patent.pk})
+    deal = Deal.objects.get()
+    for outsider in (univ_b_staff, other_enterprise_user):
+        client.force_login(outsider)
+        assert client.get("/api/deals/").json()["results"] == []
+        assert client.get(f"/api/deals/{deal.pk}/").status_code == 404
+        assert open_patent.title not in client.get(reverse("enterprises:deals")).content.decode()
+    client.force_login(univ_a_staff)
+    assert open_patent.title in client.get(reverse("enterprises:deals")).content.decode()
+
+
+def test_enterprise_rates_and_edits_its_single_rating(client, enterprise_user, library_patent):
+    client.force_login(enterprise_user)
+    url = reverse("enterprises:rate", args=[library_patent.pk])
+    client.post(url, {"score": 2, "reasons": ["too_early", "route_unclear"], "comment": "尚早"})
+    client.post(url, {"score": 4, "reasons": ["price_or_terms"]})
+    rating = ProspectRating.objects.get()
+    assert (rating.score, rating.reasons, rating.comment) == (4, ["price_or_terms"], "")
+    page = client.get(reverse("enterprises:patent", args=[library_patent.pk])).content.decode()
+    assert "4.0 / 5 from 1 rating" in page
+
+
+def test_rating_out_of_range_is_refused_and_nothing_written(
+    client, enterprise_user, library_patent
+):
+    client.force_login(enterprise_user)
+    response = client.post(
+        "/api/ratings/", {"patent": library_patent.pk, "score": 6}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"score": ["Give a score from 1 to 5."]}
+    assert not ProspectRating.objects.exists()
+
+
+def test_enterprise_with_an_intent_cannot_rate(client, enterprise_user, library_patent):
+    IntentFactory(patent=library_patent, enterprise=enterprise_user.organisation)
+    client.force_login(enterprise_user)
+    response = client.post(
+        "/api/ratings/", {"patent": library_patent.pk, "score": 3}, content_type="application/json"
+    )
+    assert response.json() == [
+        "Your enterprise has declared an intent on this patent; ratings are for the others."
+    ]
+    assert not ProspectRating.objects.exists()
+
+
+def test_university_cannot_rate(client, univ_a_staff, library_patent):
+    client.force_login(univ_a_staff)
+    assert client.post(reverse("enterprises:rate", args=[library_patent.pk])).status_code == 403
+    assert client.post("/api/ratings/", {"patent": library_patent.pk, "score": 3}).status_code == 403
+
+
+def test_university_sees_reasons_per_patent_and_over_its_inventory(
+    client, univ_a_staff, library_patent, univ_b_staff
+):
+    RatingFactory(patent=library_patent, score=2, reasons=["too_early", "route_unclear"])
+    RatingFactory(patent=library_patent, score=4, reasons=["too_early"], comment="需中试")
+    other = RatingFactory(reasons=["not_our_field"])  # someone else's patent
+    client.force_login(univ_a_staff)
+    response = client.get(reverse("enterprises:ratings"))
+    totals = {code: n for code, _label, n in response.context["totals"]}
+    assert totals["too_early"] == 2 and totals["route_unclear"] == 1
+    assert totals["not_our_field"] == 0
+    (row,) = response.context["per_patent"]
+    assert row["patent"] == library_patent and row["average"] == 3
+    assert row["reasons"][0] == ("Too early stage", 2)
+    assert "需中试" in response.content.decode()
+    client.force_login(univ_b_staff)
+    assert client.get(f"/api/ratings/?patent={library_patent.pk}").json()["results"] == []
+    assert client.get(f"/api/ratings/{other.pk}/").status_code == 404
+
+
+def test_appraisal_institution_gets_403_on_ratings(client):
+    from tests.factories import OrganisationFactory, UserFactory
+
+    client.force_login(UserFactory(organisation=OrganisationFactory(kind="appraisal_institution")))
+    assert client.get(reverse("enterprises:ratings")).status_code == 403

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Organisation, Role, User
+from enterprises.models import EnterpriseProfile, Verification
+from notifications.models import Notification
+from tests.enterprises.factories import EnterpriseProfileFactory
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+
+def _valid_uscc() -> str:
+    from stdnum.cn import uscc
+
+    body = "91330106MA2GL1234"
+    return body + uscc.calc_check_digit(body)
+
+
+def _form(**overrides):
+    data = {
+        "name": "杭州新能隔膜科技有限公司",
+        "uscc": _valid_uscc(),
+        "province": "330000",
+        "city": "330100",
+        "industries": ["38"],
+        "size": "small",
+        "tags": ["specialised_sme", "high_tech"],
+        "email": "ceo@xinneng.example.com",
+        "username": "xinneng",
+        "password": "a-long-enough-passphrase",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_registration_creates_pending_enterprise_admin_and_tells_the_bureau(client, bureau_zj):
+    response = client.post(reverse("enterprises:register"), _form())
+    assert response.status_code == 302
+    org = Organisation.objects.get(name="杭州新能隔膜科技有限公司")
+    assert org.kind == "enterprise"
+    profile = org.enterprise_profile
+    assert profile.verification_status == Verification.PENDING
+    assert not profile.show_as_likely_taker
+    assert list(profile.industries.values_list("code", flat=True)) == ["38"]
+    assert profile.tags == ["specialised_sme", "high_tech"]
+    admin = User.objects.get(username="xinneng")
+    assert admin.organisation == org and admin.role == Role.ADMIN
+    assert Notification.objects.get(recipient=bureau_zj).kind == "enterprise_registered"
+
+
+@pytest.mark.parametrize(
+    ("uscc", "message"),
+    [
+        ("9133010600000000", "A unified social credit code has 18 characters; this one has 16."),
+        (
+            "9133010600000000I1",
+            "A unified social credit code is 8 digits followed by 10 digits or capital letters "
+            "(without I, O, S, V or Z).",
+        ),
+        ("91110000600037341X", "The check character of this unified social credit code is wrong."),
+    ],
+)
+def test_bad_uscc_is_refused_with_exact_message_and_nothing_written(client, uscc, message):
+    response = client.post(reverse("enterprises:register"), _form(uscc=uscc))
+    assert response.status_code == 200
+    assert response.context["form"].errors["uscc"] == [message]
+    assert not Organisation.objects.filter(kind="enterprise").exists()
+    assert not User.objects.exists()
+
+
+def test_duplicate_uscc_is_refused_and_nothing_written(client):
+    OrganisationFactory(kind="enterprise", uscc=_valid_uscc())
+    response = client.post(reverse("enterprises:register"), _form())
+    assert response.context["form"].errors["uscc"] == [
+        "An organisation with this unified social credit code is already registered."
+    ]
+    assert Organisation.objects.count() == 1
+    assert not User.objects.exists()
+
+
+def test_taken_username_writes_no_organisation(client, enterprise_user):
+    response = client.post(reverse("enterprises:register"), _form(username=enterprise_user.username))
+    assert response.context["form"].errors["username"] == [
+        "A user with that username already exists."
+    ]
+    assert not Organisation.objects.filter(name="杭州新能隔膜科技有限公司").exists()
+
+
+def test_city_outside_province_is_refused(client):
+    response = client.post(reverse("enterprises:register"), _form(city="440100"))
+    assert response.context["form"].errors["city"] == ["The city is not in the chosen province."]
+    assert not Organisation.objects.filter(kind="enterprise").exists()
+
+
+def test_bureau_verifies_an_enterprise_of_its_province(client, bureau_zj, enterprise_user):
+    profile = EnterpriseProfileFactory(
+        organisation=enterprise_user.organisation, verification_status=Verification.PENDING
+    )
+    client.force_login(bureau_zj)
+    page = client.get(reverse("enterprises:verification"))
+    assert enterprise_user.organisation.name in page.content.decode()
+    response = client.post(reverse("enterprises:verify", args=[profile.pk]), {"decision": "verify"})
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.verification_status == Verification.VERIFIED
+    assert profile.verified_by == bureau_zj
+    assert Notification.objects.get(recipient=enterprise_user).kind == "enterprise_verified"
+
+
+def test_rejection_needs_a_reason_and_changes_nothing(client, bureau_zj, enterprise_user):
+    profile = EnterpriseProfileFactory(
+        organisation=enterprise_user.organisation, verification_status=Verification.PENDING
+    )
+    client.force_login(bureau_zj)
+    response = client.post(
+        reverse("enterprises:verify", args=[profile.pk]), {"decision": "reject"}, follow=True
+    )
+    assert "Give a reason for rejecting the registration." in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.verification_status == Verification.PENDING
+    assert profile.verified_by is None
+
+
+def test_bureau_of_another_province_gets_404(client, bureau_gd, enterprise_user):
+    profile = EnterpriseProfileFactory(
+        organisation=enterprise_user.organisation, verification_status=Verification.PENDING
+    )
+    client.force_login(bureau_gd)
+    response = client.post(reverse("enterprises:verify", args=[profile.pk]), {"decision": "verify"})
+    assert response.status_code == 404
+    assert EnterpriseProfile.objects.get().verification_status == Verification.PENDING
+
+
+def test_enterprise_and_university_get_403_on_verification_page(
+    client, enterprise_user, univ_a_staff
+):
+    for user in (enterprise_user, univ_a_staff):
+        client.force_login(user)
+        assert client.get(reverse("enterprises:verification")).status_code == 403
+
+
+def test_enterprise_cannot_verify_itself(client, enterprise_user):
+    profile = EnterpriseProfileFactory(
+        organisation=enterprise_user.organisation, verification_status=Verification.PENDING
+    )
+    client.force_login(enterprise_user)
+    response = client.post(
+        reverse("enterprises:verify", args=[profile.pk]), {"decision": "verify"}, follow=True
+    )
+    assert response.status_code == 403
+    profile.refresh_from_db()
+    assert profile.verification_status == Verification.PENDING
+
+
+def test_anonymous_is_sent_to_login_from_verification(client):
+    response = client.get(reverse("enterprises:verification"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_profile_likely_taker_is_off_by_default_and_admin_turns_it_on(client, verified_enterprise, enterprise_user):
+    assert verified_enterprise.show_as_likely_taker is False
+    client.force_login(enterprise_user)
+    response = client.post(
+        reverse("enterprises:profile"),
+        {"size": "medium", "tags": ["high_tech"], "show_as_likely_taker": "on"},
+    )
+    assert response.status_code == 302
+    verified_enterprise.refresh_from_db()
+    assert verified_enterprise.show_as_likely_taker is True
+    assert verified_enterprise.size == "medium"
+
+
+def test_university_gets_403_on_enterprise_profile(client, univ_a_staff):
+    client.force_login(univ_a_staff)
+    assert client.get(reverse("enterprises:profile")).status_code == 403

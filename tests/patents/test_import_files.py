@@ -1,0 +1,114 @@
+"""Bad files are refused with a clear message, and nothing is written."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from patents.models import ImportJob, Patent
+from patents.services import imports
+from tests.patents.import_helpers import GOOD, csv_file, upload_and_run, xlsx, zip_bomb
+
+pytestmark = pytest.mark.django_db
+
+
+def _refused(user, upload) -> str:
+    with pytest.raises(ValidationError) as error:
+        imports.start_import(organisation=user.organisation, file=upload, by=user)
+    assert not Patent.objects.exists()
+    assert not ImportJob.objects.exists()
+    return error.value.messages[0]
+
+
+def test_png_renamed_xlsx_is_refused(univ_a_staff):
+    upload = SimpleUploadedFile("清单.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    assert _refused(univ_a_staff, upload) == (
+        "“清单.xlsx” is a PNG image, not a spreadsheet: upload an .xlsx or .csv file."
+    )
+
+
+def test_binary_garbage_is_not_a_spreadsheet(univ_a_staff):
+    upload = SimpleUploadedFile("清单.csv", bytes(range(256)) * 10)
+    assert _refused(univ_a_staff, upload) == (
+        "“清单.csv” is not a spreadsheet: upload an .xlsx or .csv file."
+    )
+
+
+def test_word_document_zip_is_not_a_spreadsheet(univ_a_staff):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<document/>")
+    upload = SimpleUploadedFile("清单.xlsx", buffer.getvalue())
+    assert _refused(univ_a_staff, upload) == (
+        "“清单.xlsx” is not a spreadsheet: upload an .xlsx or .csv file."
+    )
+
+
+def test_file_over_the_size_limit_is_refused(univ_a_staff, settings):
+    settings.INVENTORY_MAX_UPLOAD_BYTES = 1000
+    upload = csv_file("申请号,专利名称\n" + "202110123456.7,标题\n" * 100)
+    assert _refused(univ_a_staff, upload) == "The file is 2.2\xa0KB; the limit is 1000\xa0bytes."
+
+
+def test_zip_bomb_is_refused_before_opening(univ_a_staff):
+    message = _refused(univ_a_staff, zip_bomb())
+    assert message.startswith("“bomb.xlsx” would expand to 50.0\xa0MB when opened (")
+    assert message.endswith("this looks like a zip bomb, so it was not opened.")
+
+
+def test_too_many_rows_is_refused(univ_a_staff, settings):
+    settings.INVENTORY_MAX_ROWS = 2
+    upload = xlsx([GOOD, GOOD, GOOD])
+    assert _refused(univ_a_staff, upload) == (
+        "The file has 3 data rows; the limit is 2: split it into smaller files."
+    )
+
+
+def test_missing_required_columns_are_named(univ_a_staff):
+    upload = xlsx([["有效", "2021-03-15"]], headers=["法律状态", "申请日"])
+    assert _refused(univ_a_staff, upload) == (
+        "Required column(s) missing: “Application number”, “Title”. The first row must hold "
+        "the column headers, in Chinese or English (download the template)."
+    )
+
+
+def test_old_xls_is_refused(univ_a_staff):
+    upload = SimpleUploadedFile("清单.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    assert _refused(univ_a_staff, upload) == (
+        "“清单.xls” is an Excel 97–2003 (.xls) file: save it as .xlsx and upload again."
+    )
+
+
+def test_formula_cell_is_rejected_and_never_evaluated(univ_a_staff, django_capture_on_commit_callbacks):
+    upload = xlsx([["202110123456.7", "=CONCAT(\"一种\",\"方法\")", "有效", "2021-03-15", ""]])
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, upload)
+    assert job.status == "done"
+    assert not Patent.objects.exists()
+    error = job.row_errors.get()
+    assert (error.row_number, error.column, error.code) == (2, "专利名称", "formula")
+    assert error.message == (
+        "This cell holds a formula (=CONCAT(\"一种\",\"方法\")). Panhuo reads values only and never "
+        "evaluates formulas: replace it with its value and upload again."
+    )
+
+
+def test_headers_in_english_any_order_with_full_width_noise(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    upload = xlsx(
+        [["一种方法", " 202110123456.7 "]], headers=["Ｔｉｔｌｅ （必填）", " Application number *"]
+    )
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, upload)
+    assert job.status == "done" and job.created_count == 1
+    assert Patent.objects.get().application_no == "202110123456.7"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_in_each_supported_encoding(univ_a_staff, encoding, django_capture_on_commit_callbacks):
+    upload = csv_file("申请号,专利名称\n2021101234567,一种电池隔膜\n", encoding=encoding)
+    upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, upload)
+    assert Patent.objects.get().title == "一种电池隔膜"

@@ -1,0 +1,177 @@
+"""The library: Chinese keyword search (on PostgreSQL), each filter, sorting, cursor pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from patents.filters import LibraryFilter
+from patents.models import ReviewStatus
+from patents.pagination import SortKey, paginate
+from patents.selectors import library_for
+from tests.factories import DepartmentFactory, OrganisationFactory  # noqa: F401
+from tests.patents.factories import indexed_patent
+
+pytestmark = pytest.mark.django_db
+
+
+def _ids(queryset) -> set[int]:
+    return set(queryset.values_list("pk", flat=True))
+
+
+def _filtered(user, **params) -> set[int]:
+    filterset = LibraryFilter(params, queryset=library_for(user))
+    assert filterset.is_valid(), filterset.errors
+    return _ids(filterset.qs)
+
+
+@pytest.fixture
+def separator(zhejiang_university):
+    return indexed_patent(
+        organisation=zhejiang_university,
+        title="一种锂电池隔膜的制备方法",
+        abstract="本发明涉及电池隔膜，提高耐热性。",
+        review_status=ReviewStatus.ADMITTED,
+    )
+
+
+@pytest.fixture
+def vision(guangdong_university):
+    return indexed_patent(
+        organisation=guangdong_university,
+        title="一种基于深度学习的图像识别方法",
+        abstract="本发明公开了一种图像识别方法，用于工业缺陷检测。",
+        ipc_main="G06V 10/82",
+        ipc_subclass="G06V",
+        patent_type="utility_model",
+        maturity=7,
+        offers_transfer=False,
+        offers_open_licence=True,
+        review_status=ReviewStatus.ADMITTED,
+    )
+
+
+def test_search_runs_on_postgresql_with_the_gin_index():
+    assert connection.vendor == "postgresql", "the library search tests must run on PostgreSQL"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'patent_search_text_gin'")
+        (definition,) = cursor.fetchone()
+    assert "to_tsvector('simple'::regconfig, search_text)" in definition
+
+
+def test_chinese_keyword_finds_the_patent(enterprise_user, separator, vision):
+    assert _filtered(enterprise_user, q="隔膜") == {separator.pk}
+    assert _filtered(enterprise_user, q="锂电池隔膜") == {separator.pk}
+    assert _filtered(enterprise_user, q="图像识别") == {vision.pk}
+    assert _filtered(enterprise_user, q="缺陷检测") == {vision.pk}
+    assert _filtered(enterprise_user, q="隔膜 图像识别") == set()
+    assert _filtered(enterprise_user, q="区块链") == set()
+
+
+def test_keyword_search_never_leaves_the_library(enterprise_user, zhejiang_university, separator):
+    draft = indexed_patent(organisation=zhejiang_university, title="一种锂电池隔膜涂层")
+    assert draft.pk not in _filtered(enterprise_user, q="隔膜")
+
+
+def test_each_filter(enterprise_user, separator, vision, guangdong_university):
+    assert _filtered(enterprise_user, ipc="G") == {vision.pk}
+    assert _filtered(enterprise_user, ipc="H01") == {separator.pk}
+    assert _filtered(enterprise_user, ipc="h01m") == {separator.pk}
+    assert _filtered(enterprise_user, province="440000") == {vision.pk}
+    assert _filtered(enterprise_user, institution=guangdong_university.pk) == {vision.pk}
+    assert _filtered(enterprise_user, patent_type="utility_model") == {vision.pk}
+    assert _filtered(enterprise_user, legal_status="valid") == {separator.pk, vision.pk}
+    assert _filtered(enterprise_user, deal_form="transfer") == {separator.pk}
+    assert _filtered(enterprise_user, deal_form="open_licence") == {vision.pk}
+    assert _filtered(enterprise_user, open_licence="true") == {vision.pk}
+    assert _filtered(enterprise_user, open_licence="false") == {separator.pk}
+    assert _filtered(enterprise_user, maturity_min=5) == {vision.pk}
+    assert _filtered(enterprise_user, maturity_max=5) == set()
+    assert _filtered(enterprise_user, q="方法", province="330000") == {separator.pk}
+
+
+def test_industry_filter_by_code_prefix_and_section(enterprise_user, zhejiang_university):
+    from refdata.models import Industry
+
+    industry = Industry.objects.filter(level=4, code__startswith="38").first()
+    patent = indexed_patent(
+        organisation=zhejiang_university, industry=industry, review_status=ReviewStatus.ADMITTED
+    )
+    indexed_patent(organisation=zhejiang_university, review_status=ReviewStatus.ADMITTED)
+    assert _filtered(enterprise_user, industry="38") == {patent.pk}
+    assert _filtered(enterprise_user, industry=industry.section) == {patent.pk}
+
+
+def test_invalid_filter_value_is_an_error_not_everything(enterprise_user, separator):
+    filterset = LibraryFilter({"patent_type": "trademark"}, queryset=library_for(enterprise_user))
+    assert not filterset.is_valid()
+    assert filterset.errors["patent_type"] == [
+        "Select a valid choice. trademark is not one of the available choices."
+    ]
+
+
+def test_cursor_pages_are_stable_while_new_patents_arrive(enterprise_user, zhejiang_university):
+    patents = [
+        indexed_patent(organisation=zhejiang_university, review_status=ReviewStatus.ADMITTED)
+        for _ in range(7)
+    ]
+    key = SortKey("id", descending=True)
+    first = paginate(library_for(enterprise_user), key=key, cursor=None, size=3)
+    assert [p.pk for p in first.items] == [p.pk for p in reversed(patents)][:3]
+    assert first.previous_cursor is None
+    # A patent admitted meanwhile does not shift the next page (no duplicates, none skipped).
+    indexed_patent(organisation=zhejiang_university, review_status=ReviewStatus.ADMITTED)
+    second = paginate(library_for(enterprise_user), key=key, cursor=first.next_cursor, size=3)
+    third = paginate(library_for(enterprise_user), key=key, cursor=second.next_cursor, size=3)
+    seen = [p.pk for p in first.items + second.items + third.items]
+    assert seen == [p.pk for p in reversed(patents)]
+    assert third.next_cursor is None
+    back = paginate(library_for(enterprise_user), key=key, cursor=second.previous_cursor, size=3)
+    assert [p.pk for p in back.items] == [p.pk for p in first.items]
+
+
+def test_cursor_with_a_non_unique_sort_key_visits_every_row_once(
+    enterprise_user, zhejiang_university
+):
+    patents = [
+        indexed_patent(
+            organisation=zhejiang_university, review_status=ReviewStatus.ADMITTED, maturity=m
+        )
+        for m in (5, 7, 5, 7, 5, 3)
+    ]
+    key = SortKey("maturity", descending=True)
+    seen, cursor = [], None
+    while True:
+        page = paginate(library_for(enterprise_user), key=key, cursor=cursor, size=2)
+        seen += [(p.maturity, p.pk) for p in page.items]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert seen == sorted(((p.maturity, p.pk) for p in patents), reverse=True)
+
+
+def test_library_api_pages_with_a_cursor_and_filters(client, enterprise_user, zhejiang_university):
+    for _ in range(25):
+        indexed_patent(organisation=zhejiang_university, review_status=ReviewStatus.ADMITTED)
+    client.force_login(enterprise_user)
+    first = client.get(reverse("api:library-list"), {"q": "隔膜", "province": "330000"}).json()
+    assert len(first["results"]) == 20 and first["previous"] is None
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 5 and second["next"] is None
+    ids = [row["id"] for row in first["results"] + second["results"]]
+    assert len(set(ids)) == 25 and ids == sorted(ids, reverse=True)
+    assert "review_status" not in first["results"][0]
+
+
+def test_library_api_rejects_bad_filter_with_400(client, enterprise_user):
+    client.force_login(enterprise_user)
+    response = client.get(reverse("api:library-list"), {"maturity_min": "lots"})
+    assert response.status_code == 400
+    assert response.json() == {"maturity_min": ["Enter a number."]}
+
+
+def test_library_needs_sign_in(client, separator):
+    assert client.get(reverse("api:library-list")).status_code in (401, 403)
+    response = client.get(reverse("patents:library"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

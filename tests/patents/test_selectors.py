@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from patents.models import InventoryCategory, LegalStatus, ReviewStatus
+from patents.selectors import library_for, patents_for, review_queue_for
+from tests.factories import PatentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_university_staff_see_their_institution_only(univ_a_staff, draft, foreign_patent):
+    assert list(patents_for(univ_a_staff)) == [draft]
+
+
+def test_college_staff_see_their_college_only(college_staff, other_college_staff, draft):
+    assert list(patents_for(college_staff)) == [draft]
+    assert list(patents_for(other_college_staff)) == []
+
+
+def test_inventor_sees_the_patents_naming_them(inventor, zhejiang_university, draft):
+    other = PatentFactory(organisation=zhejiang_university, inventors=["李娜"])
+    assert draft.inventors == ["张伟"]
+    assert list(patents_for(inventor)) == [draft]
+    assert other not in patents_for(inventor)
+
+
+def test_bureau_sees_its_province_only(bureau_zj, bureau_gd, draft, foreign_patent):
+    assert list(patents_for(bureau_zj)) == [draft]
+    assert list(patents_for(bureau_gd)) == [foreign_patent]
+
+
+def test_national_sees_all_and_enterprise_none(
+    national_user, enterprise_user, draft, foreign_patent
+):
+    assert set(patents_for(national_user)) == {draft, foreign_patent}
+    assert list(patents_for(enterprise_user)) == []
+
+
+def test_library_holds_only_admitted_valid_patents_with_prospects(
+    enterprise_user, zhejiang_university
+):
+    admitted = PatentFactory(organisation=zhejiang_university, review_status=ReviewStatus.ADMITTED)
+    PatentFactory(organisation=zhejiang_university, review_status=ReviewStatus.UNIVERSITY_REVIEW)
+    PatentFactory(
+        organisation=zhejiang_university,
+        review_status=ReviewStatus.ADMITTED,
+        legal_status=LegalStatus.LAPSED,
+    )
+    PatentFactory(
+        organisation=zhejiang_university,
+        review_status=ReviewStatus.ADMITTED,
+        inventory_category=InventoryCategory.NO_CLEAR_PROSPECTS,
+    )
+    assert list(library_for(enterprise_user)) == [admitted]
+
+
+def test_review_queue_is_the_users_own_step(
+    college_staff, univ_a_staff, inventor, zhejiang_university, materials_college
+):
+    at_college = PatentFactory(
+        organisation=zhejiang_university,
+        department=materials_college,
+        review_status=ReviewStatus.COLLEGE_REVIEW,
+    )
+    at_university = PatentFactory(
+        organisation=zhejiang_university, review_status=ReviewStatus.UNIVERSITY_REVIEW
+    )
+    assert list(review_queue_for(college_staff)) == [at_college]
+    assert list(review_queue_for(univ_a_staff)) == [at_university]
+    assert list(review_queue_for(inventor)) == []

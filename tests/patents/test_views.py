@@ -1,0 +1,233 @@
+"""HTML pages: happy paths and refusals (other institution → 404, wrong role → 403)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from patents.models import Patent, PatentChange, ReviewStatus, SpotCheck
+from patents.services import spotchecks
+from tests.factories import PatentFactory
+from tests.patents.factories import indexed_patent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_inventory_lists_own_records_with_review_buttons(
+    client, univ_a_staff, draft, foreign_patent
+):
+    client.force_login(univ_a_staff)
+    page = client.get(reverse("patents:inventory")).content.decode()
+    assert f'data-testid="patent-row-{draft.pk}"' in page
+    assert f'data-testid="patent-row-{foreign_patent.pk}"' not in page
+    for action in ("submit", "approve", "return"):
+        assert f'name="action" value="{action}"' in page
+
+
+def test_enterprise_gets_403_on_inventory_and_404_on_records(client, enterprise_user, draft):
+    client.force_login(enterprise_user)
+    assert client.get(reverse("patents:inventory")).status_code == 403
+    assert client.get(reverse("patents:detail", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("patents:edit", args=[draft.pk])).status_code == 404
+    assert (
+        client.post(reverse("patents:review", args=[draft.pk]), {"action": "submit"}).status_code
+        == 404
+    )
+    assert client.get(reverse("patents:new")).status_code == 403
+    assert client.post(reverse("patents:bulk_review"), {"action": "submit"}).status_code == 403
+
+
+def test_other_university_gets_404(client, univ_b_staff, draft):
+    client.force_login(univ_b_staff)
+    for name in ("patents:detail", "patents:edit"):
+        assert client.get(reverse(name, args=[draft.pk])).status_code == 404
+    response = client.post(reverse("patents:review", args=[draft.pk]), {"action": "submit"})
+    assert response.status_code == 404
+    draft.refresh_from_db()
+    assert draft.review_status == ReviewStatus.DRAFT
+
+
+def test_college_staff_of_another_college_gets_404(client, other_college_staff, draft):
+    client.force_login(other_college_staff)
+    assert client.get(reverse("patents:detail", args=[draft.pk])).status_code == 404
+
+
+def test_bureau_may_read_its_province_but_not_edit(client, bureau_zj, bureau_gd, draft):
+    client.force_login(bureau_gd)
+    assert client.get(reverse("patents:detail", args=[draft.pk])).status_code == 404
+    client.force_login(bureau_zj)
+    assert client.get(reverse("patents:detail", args=[draft.pk])).status_code == 200
+    assert client.get(reverse("patents:edit", args=[draft.pk])).status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in(client, draft):
+    for url in (
+        reverse("patents:inventory"),
+        reverse("patents:detail", args=[draft.pk]),
+        reverse("patents:library"),
+        reverse("patents:spotcheck_list"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_detail_shows_history_and_the_buttons_the_user_may_use(
+    client, inventor, college_staff, draft
+):
+    client.force_login(inventor)
+    client.post(reverse("patents:review", args=[draft.pk]), {"action": "submit"})
+    page = client.get(reverse("patents:detail", args=[draft.pk])).content.decode()
+    assert 'id="patent-history"' in page and "draft → college_review" in page
+    assert 'id="review-approve"' not in page  # an inventor never approves
+    client.force_login(college_staff)
+    page = client.get(reverse("patents:detail", args=[draft.pk])).content.decode()
+    assert 'id="review-approve"' in page and 'id="review-return"' in page
+
+
+def test_inventor_posting_approve_gets_403(client, inventor, draft):
+    draft.review_status = ReviewStatus.COLLEGE_REVIEW
+    draft.save()
+    client.force_login(inventor)
+    response = client.post(reverse("patents:review", args=[draft.pk]), {"action": "approve"})
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.review_status == ReviewStatus.COLLEGE_REVIEW
+
+
+def test_invalid_review_step_shows_the_reason(client, univ_a_staff, draft):
+    client.force_login(univ_a_staff)
+    response = client.post(
+        reverse("patents:review", args=[draft.pk]), {"action": "approve"}, follow=True
+    )
+    assert (
+        f"{draft.application_no} is “Draft”: it cannot be approved now."
+        in response.content.decode()
+    )
+    assert not PatentChange.objects.exists()
+
+
+def test_bulk_submit_from_the_inventory(client, univ_a_staff, zhejiang_university):
+    patents = PatentFactory.create_batch(2, organisation=zhejiang_university)
+    client.force_login(univ_a_staff)
+    response = client.post(
+        reverse("patents:bulk_review"),
+        {"action": "submit", "ids": [p.pk for p in patents]},
+        follow=True,
+    )
+    assert "2 records updated." in response.content.decode()
+    assert set(Patent.objects.values_list("review_status", flat=True)) == {"university_review"}
+
+
+def test_create_and_edit_a_record_through_the_form(client, univ_a_staff):
+    client.force_login(univ_a_staff)
+    response = client.post(
+        reverse("patents:new"),
+        {
+            "application_no": "2021101234567",
+            "title": "一种锂电池隔膜的制备方法",
+            "legal_status": "valid",
+            "ipc_main": "H01M 50/403",
+            "inventors": "张伟；李娜".replace("；", ";"),
+        },
+    )
+    patent = Patent.objects.get()
+    assert response.status_code == 302
+    assert patent.application_no == "202110123456.7"
+    response = client.post(
+        reverse("patents:edit", args=[patent.pk]),
+        {
+            "application_no": patent.application_no,
+            "title": "一种改进的锂电池隔膜",
+            "legal_status": "valid",
+            "version": patent.version,
+        },
+    )
+    assert response.status_code == 302
+    patent.refresh_from_db()
+    assert patent.title == "一种改进的锂电池隔膜"
+
+
+def test_form_shows_the_exact_error_and_writes_nothing(client, univ_a_staff):
+    client.force_login(univ_a_staff)
+    response = client.post(
+        reverse("patents:new"),
+        {"application_no": "202110123456.8", "title": "x", "legal_status": "valid"},
+    )
+    assert response.status_code == 200
+    assert (
+        "“202110123456.8” fails its check digit: it should end in .7." in response.content.decode()
+    )
+    assert not Patent.objects.exists()
+
+
+def test_library_page_search_and_detail(client, enterprise_user, zhejiang_university):
+    patent = indexed_patent(
+        organisation=zhejiang_university,
+        title="一种锂电池隔膜的制备方法",
+        review_status=ReviewStatus.ADMITTED,
+        offers_open_licence=True,
+        open_licence_fee_basis="lump_sum",
+        open_licence_fee_amount=50000,
+        open_licence_period_years=3,
+        contact_name="技术转移中心",
+    )
+    draft = PatentFactory(organisation=zhejiang_university)
+    client.force_login(enterprise_user)
+    page = client.get(reverse("patents:library"), {"q": "隔膜"}).content.decode()
+    assert f'data-testid="patent-row-{patent.pk}"' in page
+    assert 'id="library-q"' in page and 'id="library-search"' in page
+    detail = client.get(reverse("patents:library_detail", args=[patent.pk])).content.decode()
+    assert 'id="open-licence-terms"' in detail and "技术转移中心" in detail
+    assert "浙江测试大学" in detail and 'id="patent-extras"' in detail
+    assert client.get(reverse("patents:library_detail", args=[draft.pk])).status_code == 404
+
+
+def test_spot_check_pages(client, bureau_zj, bureau_gd, univ_a_staff, zhejiang_university):
+    PatentFactory.create_batch(4, organisation=zhejiang_university, review_status="admitted")
+    client.force_login(bureau_zj)
+    response = client.post(
+        reverse("patents:spotcheck_list"),
+        {"institution": zhejiang_university.pk, "sample_percent": 50},
+    )
+    check = SpotCheck.objects.get()
+    assert response.status_code == 302 and check.items.count() == 2
+    item = check.items.first()
+    client.post(
+        reverse("patents:spotcheck_mark", args=[check.pk, item.pk]),
+        {"result": "failed", "reason": "联系人缺失"},
+    )
+    page = client.get(reverse("patents:spotcheck_detail", args=[check.pk])).content.decode()
+    assert 'data-testid="pass-rate">0.0%' in page
+    client.force_login(bureau_gd)
+    assert client.get(reverse("patents:spotcheck_detail", args=[check.pk])).status_code == 404
+    response = client.post(
+        reverse("patents:spotcheck_mark", args=[check.pk, item.pk]), {"result": "passed"}
+    )
+    assert response.status_code == 404
+    client.force_login(univ_a_staff)
+    assert client.get(reverse("patents:spotcheck_list")).status_code == 403
+
+
+def test_bureau_cannot_start_a_check_of_another_province(client, bureau_gd, zhejiang_university):
+    PatentFactory(organisation=zhejiang_university, review_status="admitted")
+    client.force_login(bureau_gd)
+    response = client.post(
+        reverse("patents:spotcheck_list"),
+        {"institution": zhejiang_university.pk, "sample_percent": 50},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    assert not SpotCheck.objects.exists()
+    assert spotchecks.sample_size(1, 1) == 1
+
+
+def test_home_shows_inventory_counts(client, college_staff, zhejiang_university, materials_college):
+    PatentFactory(
+        organisation=zhejiang_university,
+        department=materials_college,
+        review_status=ReviewStatus.COLLEGE_REVIEW,
+    )
+    client.force_login(college_staff)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-testid="count-my-queue">1<' in page
+    assert reverse("patents:inventory") in page
