@@ -30,6 +30,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", ALL_KINDS),
     NavItem(_("Members"), "accounts:members", ALL_KINDS, admin_only=True),
     NavItem(_("Inventory"), "patents:inventory", PATENT_OWNERS),
+    NavItem(_("Uploads"), "patents:import_list", PATENT_OWNERS),
     NavItem(_("Library"), "patents:library", ALL_KINDS),
     NavItem(_("Spot checks"), "patents:spotcheck_list", SUPERVISORS),
     NavItem(_("Dashboard"), "dashboards:index", SUPERVISORS),

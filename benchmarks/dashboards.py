@@ -225,10 +225,12 @@ def _intents(n_intents: int, rng: random.Random) -> int:
         user = cursor.fetchone()[0]
 
     def rows() -> Iterator[list[object]]:
-        for _ in range(n_intents):
+        # Distinct (patent, enterprise) pairs: one active intent per pair is a constraint.
+        span = high - low + 1
+        for i in range(n_intents):
             yield [
-                rng.randint(low, high),
-                rng.choice(enterprises),
+                low + (i * 7919) % span,
+                enterprises[(i * 7919 // span + i) % len(enterprises)],
                 user,
                 '["licence"]',
                 "意向",

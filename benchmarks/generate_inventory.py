@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from openpyxl import Workbook  # noqa: E402
+from openpyxl import Workbook
 
-from patents.importing.columns import COLUMNS_BY_KEY  # noqa: E402
-from patents.synthetic import generate  # noqa: E402
+from patents.importing.columns import COLUMNS_BY_KEY
+from patents.synthetic import generate
 
 HEADERS = (
     "application_no", "title", "abstract", "ipc_main", "patentees", "inventors",

@@ -73,7 +73,7 @@ def main() -> None:
 
 
 def _fixtures() -> tuple[object, object]:
-    from accounts.models import OrgKind, Organisation, Role, User
+    from accounts.models import Organisation, OrgKind, Role, User
 
     def owner(name: str) -> Organisation:
         return Organisation.objects.create(name=name, kind=OrgKind.UNIVERSITY, province_id="330000")
@@ -114,19 +114,25 @@ def _run_import_export(path: Path) -> float:
     import tablib
     from import_export import fields, resources, widgets
 
-    from accounts.models import OrgKind, Organisation
+    from accounts.models import Organisation, OrgKind
     from patents.models import Patent
 
-    other = Organisation.objects.create(name="对照大学", kind=OrgKind.UNIVERSITY, province_id="330000")
+    other = Organisation.objects.create(
+        name="对照大学", kind=OrgKind.UNIVERSITY, province_id="330000"
+    )
 
     class PatentResource(resources.ModelResource):
         application_no = fields.Field("application_no", column_name="申请号")
         title = fields.Field("title", column_name="专利名称")
         abstract = fields.Field("abstract", column_name="摘要")
         ipc_main = fields.Field("ipc_main", column_name="主分类号")
-        application_date = fields.Field("application_date", column_name="申请日", widget=widgets.DateWidget())
+        application_date = fields.Field(
+            "application_date", column_name="申请日", widget=widgets.DateWidget()
+        )
         grant_date = fields.Field("grant_date", column_name="授权日", widget=widgets.DateWidget())
-        maturity = fields.Field("maturity", column_name="技术成熟度", widget=widgets.IntegerWidget())
+        maturity = fields.Field(
+            "maturity", column_name="技术成熟度", widget=widgets.IntegerWidget()
+        )
         application_field = fields.Field("application_field", column_name="应用领域")
         target_products = fields.Field("target_products", column_name="目标产品")
         contact_name = fields.Field("contact_name", column_name="联系人")

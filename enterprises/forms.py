@@ -39,9 +39,7 @@ def _industries() -> IndustryChoiceField:
 class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("Enterprise name"), max_length=200)
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=30)
-    province = forms.ModelChoiceField(
-        label=_("Province"), queryset=Region.objects.filter(level=1)
-    )
+    province = forms.ModelChoiceField(label=_("Province"), queryset=Region.objects.filter(level=1))
     city = forms.ModelChoiceField(
         label=_("City"), queryset=Region.objects.filter(level=2), required=False
     )
@@ -111,7 +109,9 @@ class NeedForm(forms.Form):
     keywords = TermsField(label=_("Keywords"), required=False, help_text=_("Separate with commas."))
     ipc_codes = TermsField(
         on_spaces=False,
-        label=_("IPC codes"), required=False, help_text=_("For example H01M or H01M 10/052.")
+        label=_("IPC codes"),
+        required=False,
+        help_text=_("For example H01M or H01M 10/052."),
     )
     industries = _industries()
     preferred_deal_forms = forms.MultipleChoiceField(
@@ -174,11 +174,15 @@ class IntentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    message = forms.CharField(label=_("Message to the university"), widget=forms.Textarea, required=False)
+    message = forms.CharField(
+        label=_("Message to the university"), widget=forms.Textarea, required=False
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class DealRecordForm(forms.Form):
@@ -207,4 +211,6 @@ class RatingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

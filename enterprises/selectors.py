@@ -45,7 +45,7 @@ def profiles_for(user: User | AnonymousUser) -> QuerySet[EnterpriseProfile]:
 def profile_of(user: User) -> EnterpriseProfile | None:
     if user.org_kind != OrgKind.ENTERPRISE:
         return None
-    return EnterpriseProfile.objects.filter(organisation_id=user.organisation_id).first()
+    return EnterpriseProfile.objects.filter(organisation=user.organisation).first()
 
 
 def needs_for(user: User | AnonymousUser) -> QuerySet[TechnologyNeed]:

@@ -275,9 +275,9 @@ def declare_intent(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _apply(form, exc)
         else:
-            messages.success(request, _("Intent sent to %(university)s.") % {
-                "university": item.organisation
-            })
+            messages.success(
+                request, _("Intent sent to %(university)s.") % {"university": item.organisation}
+            )
             return redirect("enterprises:intent_detail", pk=intent.pk)
     return render(request, "enterprises/intent_form.html", {"form": form, "patent": item})
 

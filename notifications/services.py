@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -98,7 +99,7 @@ def notify(
         if wants_email and frequency == EmailFrequency.IMMEDIATE:
             from notifications import tasks  # the tasks module imports this one
 
-            tasks.deliver_email.delay_on_commit(notification.pk)
+            transaction.on_commit(partial(tasks.deliver_email.delay, notification.pk))
     return created
 
 
@@ -190,9 +191,7 @@ def claim_for_email(*, notification_id: int) -> Notification | None:
 def release_claim(*, notification: Notification, failed: bool) -> None:
     """After a transient failure: back to PENDING for a retry, or FAILED when out of attempts."""
     attempts = notification.email_attempts + 1
-    status = (
-        EmailStatus.FAILED if failed or attempts >= MAX_EMAIL_ATTEMPTS else EmailStatus.PENDING
-    )
+    status = EmailStatus.FAILED if failed or attempts >= MAX_EMAIL_ATTEMPTS else EmailStatus.PENDING
     Notification.objects.filter(pk=notification.pk, email_status=EmailStatus.SENDING).update(
         email_status=status, email_attempts=attempts
     )
@@ -249,9 +248,7 @@ def claim_digest(*, user: User, frequency: str) -> list[Notification]:
     with transaction.atomic():
         rows = list(
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(
-                recipient=user, email_status=EmailStatus.PENDING, email_frequency=frequency
-            )
+            .filter(recipient=user, email_status=EmailStatus.PENDING, email_frequency=frequency)
             .order_by("created_at")
         )
         Notification.objects.filter(pk__in=[r.pk for r in rows]).update(

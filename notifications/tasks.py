@@ -20,9 +20,7 @@ def deliver_email(notification_id: int) -> bool:
     if notification is None:
         return False
     try:
-        services.send_notification_email(
-            notifications=[notification], user=notification.recipient
-        )
+        services.send_notification_email(notifications=[notification], user=notification.recipient)
     except TRANSIENT:
         services.release_claim(notification=notification, failed=False)
         raise

@@ -24,7 +24,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if show == "unread":
         rows = rows.filter(read_at__isnull=True)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
-    form = PreferenceForm(initial={"email_frequency": services.preference_for(user).email_frequency})
+    form = PreferenceForm(
+        initial={"email_frequency": services.preference_for(user).email_frequency}
+    )
     return render(
         request, "notifications/inbox.html", {"page": page, "show": show, "preference_form": form}
     )

@@ -42,6 +42,24 @@ def _fast_and_isolated(settings, tmp_path):
     yield
 
 
+def _ensure_reference_data() -> None:
+    from refdata import loaders
+    from refdata.models import Industry, IpcClass, Region
+
+    if not Region.objects.exists():
+        loaders.load_regions(Region)
+        loaders.load_industries(Industry)
+        loaders.load_ipc(IpcClass)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have lost its reference data to an earlier run's transactional
+    tests (they flush every table); put it back once per session."""
+    with django_db_blocker.unblock():
+        _ensure_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests flush every table after they run, reference data included; put it back
@@ -54,13 +72,7 @@ def _reference_data(request):
         uses_transactions.add("marker")
     if uses_transactions:
         request.getfixturevalue("transactional_db")
-        from refdata import loaders
-        from refdata.models import Industry, IpcClass, Region
-
-        if not Region.objects.exists():
-            loaders.load_regions(Region)
-            loaders.load_industries(Industry)
-            loaders.load_ipc(IpcClass)
+        _ensure_reference_data()
 
 
 @pytest.fixture

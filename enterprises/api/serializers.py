@@ -29,7 +29,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     uscc = serializers.CharField(source="organisation.uscc")
     province = serializers.CharField(source="organisation.province_id")
     city = serializers.CharField(source="organisation.city_id", default=None)
-    industries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    industries = serializers.SlugRelatedField(  # type: ignore[var-annotated]
+        slug_field="code", many=True, read_only=True
+    )
 
     class Meta:
         model = EnterpriseProfile

@@ -38,7 +38,7 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.EnterpriseSerializer
     filterset_fields = ["verification_status"]
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Any:
         if self.action == "create":
             return [permissions.AllowAny()]
         return super().get_permissions()

@@ -94,7 +94,9 @@ def accept_open_licence(*, patent: Patent, by: User) -> Deal:
         if Deal.objects.filter(
             patent=patent, enterprise=enterprise, licence_type=LicenceType.OPEN
         ).exists():
-            raise ValidationError(_("Your enterprise already holds an open licence on this patent."))
+            raise ValidationError(
+                _("Your enterprise already holds an open licence on this patent.")
+            )
         deal = Deal.objects.create(
             kind=DealKind.LICENCE,
             licence_type=LicenceType.OPEN,

@@ -199,9 +199,7 @@ def start_negotiation(*, intent: CooperationIntent, by: User) -> CooperationInte
         intent.status = IntentStatus.NEGOTIATING
         intent.negotiating_at = timezone.now()
         intent.save()
-        _notify_both(
-            intent, "negotiating", gettext_noop("Negotiation on %(patent)s has started")
-        )
+        _notify_both(intent, "negotiating", gettext_noop("Negotiation on %(patent)s has started"))
     return intent
 
 
@@ -242,9 +240,9 @@ def send_intent_reminders(*, today: datetime.date) -> int:
             continue
         with transaction.atomic():
             # Compare-and-set, so two beat runs at once remind once.
-            if not CooperationIntent.objects.filter(
-                pk=intent.pk, reminded_at__isnull=True
-            ).update(reminded_at=timezone.now()):
+            if not CooperationIntent.objects.filter(pk=intent.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            ):
                 continue
             notifications.notify(
                 recipients=selectors.intent_answerers(intent),

@@ -92,9 +92,11 @@ def create_need(
         budget_max=budget_max,
         status=status,
     )
+    enterprise = by.organisation
+    assert enterprise is not None  # an enterprise user always has one (checked above)
     with transaction.atomic():
         need = TechnologyNeed.objects.create(
-            enterprise_id=by.organisation_id,
+            enterprise=enterprise,
             title=title.strip(),
             description=description.strip(),
             keywords=keywords,

@@ -52,11 +52,12 @@ def subscribe_patent(
     """Subscribe to changes of a library patent (idempotent: updates an existing one)."""
     _ensure_enterprise(user)
     _check_channels(frequency, by_inbox, by_email)
+    assert user.organisation is not None  # checked by _ensure_enterprise
     subscription, _created = PatentSubscription.objects.update_or_create(
         user=user,
         patent=patent,
         defaults={
-            "organisation_id": user.organisation_id,
+            "organisation": user.organisation,
             "frequency": frequency,
             "by_inbox": by_inbox,
             "by_email": by_email,
@@ -93,7 +94,7 @@ def save_topic_subscription(
         raise ValidationError(errors)
     if subscription is not None and subscription.user_id != user.pk:
         raise PermissionDenied
-    topic = subscription or TopicSubscription(user=user, organisation_id=user.organisation_id)
+    topic = subscription or TopicSubscription(user=user, organisation=user.organisation)
     topic.name = name.strip()
     topic.keywords = keywords.strip()
     topic.filters = filters
@@ -104,7 +105,9 @@ def save_topic_subscription(
     return topic
 
 
-def delete_subscription(*, subscription: PatentSubscription | TopicSubscription, user: User) -> None:
+def delete_subscription(
+    *, subscription: PatentSubscription | TopicSubscription, user: User
+) -> None:
     if subscription.user_id != user.pk:
         raise PermissionDenied
     subscription.delete()
@@ -133,7 +136,13 @@ def topic_matches(topic: TopicSubscription) -> QuerySet[Patent]:
 
 
 def _notify_subscriber(
-    sub: PatentSubscription | TopicSubscription, *, event_key: str, title: str, params: dict[str, Any], link: str, scope: str
+    sub: PatentSubscription | TopicSubscription,
+    *,
+    event_key: str,
+    title: str,
+    params: dict[str, Any],
+    link: str,
+    scope: str,
 ) -> None:
     notifications.notify(
         recipients=[sub.user],

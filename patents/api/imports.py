@@ -51,7 +51,10 @@ class RowErrorSerializer(serializers.ModelSerializer):
 
 
 class ImportJobViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = ImportJobSerializer
     parser_classes = [MultiPartParser, FormParser]

@@ -270,7 +270,8 @@ def _locate_header(
     if data_rows > settings.INVENTORY_MAX_ROWS:
         raise _reject(
             _(
-                "The file has %(rows)s data rows; the limit is %(limit)s: split it into smaller files."
+                "The file has %(rows)s data rows; the limit is %(limit)s: "
+                "split it into smaller files."
             ),
             "too_many_rows",
             rows=data_rows,

@@ -81,8 +81,9 @@ TEXT_LIMITS = {
     "title": 500, "publication_no": 20, "open_licence_payment_method": 200,
     "contact_name": 100, "contact_phone": 40, "contact_email": 254,
 }  # fmt: skip
-PLAIN_TEXT = ("abstract", "application_field", "target_products", "prospect_note")
-PLAIN_TEXT += tuple(TEXT_LIMITS)
+PLAIN_TEXT: tuple[str, ...] = (
+    "abstract", "application_field", "target_products", "prospect_note", *TEXT_LIMITS,
+)  # fmt: skip
 LIST_SPLIT = re.compile(r"[;；,，、\n]+")
 TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "无", "n", "no", "false", "0", "×", "✗"}

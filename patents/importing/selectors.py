@@ -15,7 +15,7 @@ def import_jobs_for(user: User | AnonymousUser) -> QuerySet[ImportJob]:
     level: all); college staff see the uploads made by members of their college."""
     jobs = scope_to_owner(ImportJob.objects.all(), user)
     if isinstance(user, User) and user.role == Role.COLLEGE_STAFF and not user.is_national:
-        jobs = jobs.filter(uploaded_by__department_id=user.department_id)
+        jobs = jobs.filter(uploaded_by__department=user.department)
     return jobs.select_related("uploaded_by")
 
 

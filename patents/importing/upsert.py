@@ -150,8 +150,8 @@ def _save(
             columns.add("search_text")
         groups.setdefault(tuple(sorted(columns)), []).append(patent)
         history.append(_history(context, patent.pk, changes))
-    for columns, patents in groups.items():
-        Patent.objects.bulk_update(patents, list(columns), batch_size=1000)
+    for names, patents in groups.items():
+        Patent.objects.bulk_update(patents, list(names), batch_size=1000)
     PatentChange.objects.bulk_create(history, batch_size=2000)
 
 

@@ -10,6 +10,7 @@ job's progress counters, so a job killed at any point resumes from the last comm
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import io
 import logging
@@ -281,7 +282,9 @@ def requeue_stale_imports(*, stale_after: datetime.timedelta | None = None) -> l
     from django.conf import settings
 
     seconds = int(getattr(settings, "INVENTORY_IMPORT_STALE_SECONDS", 300))
-    cutoff = timezone.now() - (stale_after or datetime.timedelta(seconds=seconds))
+    if stale_after is None:
+        stale_after = datetime.timedelta(seconds=seconds)
+    cutoff = timezone.now() - stale_after
     stale = ImportJob.objects.filter(
         Q(status=ImportStatus.RUNNING, heartbeat_at__lt=cutoff)
         | Q(status=ImportStatus.PENDING, created_at__lt=cutoff)
@@ -297,7 +300,7 @@ def requeue_stale_imports(*, stale_after: datetime.timedelta | None = None) -> l
                     file_error=_("The import failed repeatedly; the rows saved so far are kept."),
                 )
         elif same.update(status=ImportStatus.PENDING):
-            transaction.on_commit(lambda job_id=job_id: _enqueue(job_id))
+            transaction.on_commit(functools.partial(_enqueue, job_id))
             requeued.append(job_id)
     return requeued
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -14,6 +16,7 @@ from enterprises.models import (
     TechnologyNeed,
     Verification,
 )
+from patents.models import InventoryCategory, LegalStatus, ReviewStatus
 from tests.factories import OrganisationFactory, PatentFactory, UserFactory
 
 
@@ -30,9 +33,9 @@ class EnterpriseProfileFactory(DjangoModelFactory):
 
 
 class LibraryPatentFactory(PatentFactory):
-    review_status = "admitted"
-    legal_status = "valid"
-    inventory_category = "has_prospects"
+    review_status = ReviewStatus.ADMITTED
+    legal_status = LegalStatus.VALID
+    inventory_category = InventoryCategory.HAS_PROSPECTS
 
 
 class TechnologyNeedFactory(DjangoModelFactory):
@@ -58,7 +61,7 @@ class IntentFactory(DjangoModelFactory):
     kinds = factory.LazyFunction(lambda: ["licence"])
     message = "我们希望获得该专利的许可。"
     declared_at = factory.LazyFunction(timezone.now)
-    answer_due = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=14))
+    answer_due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
 
 
 class RatingFactory(DjangoModelFactory):

@@ -22,9 +22,7 @@ def test_deadline_skips_national_day_and_counts_the_adjusted_saturday(settings):
     # Why: 1–8 October are the National Day and Mid-Autumn holiday; Saturday 11 October is an
     # adjusted working day, so the third working day after 30 September falls on it.
     assert due.weekday() == 5 and workdays.is_working_day(due)
-    assert not any(
-        workdays.is_working_day(datetime.date(2025, 10, day)) for day in range(1, 9)
-    )
+    assert not any(workdays.is_working_day(datetime.date(2025, 10, day)) for day in range(1, 9))
     assert workdays.working_days_between(declared, due) == 3
 
 
@@ -67,8 +65,6 @@ def test_overdue_intent_is_flagged_once_to_university_and_its_bureau(
 
 @pytest.mark.django_db
 def test_answered_intents_are_never_flagged(univ_a_staff, library_patent):
-    IntentFactory(
-        patent=library_patent, answer_due=datetime.date(2025, 10, 11), status="accepted"
-    )
+    IntentFactory(patent=library_patent, answer_due=datetime.date(2025, 10, 11), status="accepted")
     assert services.flag_overdue_intents(today=datetime.date(2025, 11, 1)) == 0
     assert CooperationIntent.objects.get().overdue_flagged_at is None

@@ -26,8 +26,16 @@ def _declare(client, patent, **data):
 
 
 def test_verified_enterprise_declares_and_owning_staff_are_notified(
-    client, verified_enterprise, enterprise_user, library_patent, univ_a_staff, univ_a_admin,
-    college_staff, inventor, univ_b_staff, settings,
+    client,
+    verified_enterprise,
+    enterprise_user,
+    library_patent,
+    univ_a_staff,
+    univ_a_admin,
+    college_staff,
+    inventor,
+    univ_b_staff,
+    settings,
 ):
     settings.INTENT_ANSWER_WORKING_DAYS = 10
     client.force_login(enterprise_user)

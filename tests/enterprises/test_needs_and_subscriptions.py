@@ -93,13 +93,19 @@ def test_needs_api_creates_and_edits(client, enterprise_user):
     client.force_login(enterprise_user)
     response = client.post(
         "/api/needs/",
-        {"title": "视觉检测", "description": "产线缺陷检测", "ipc_codes": ["G06T"],
-         "preferred_deal_forms": ["ordinary_licence"]},
+        {
+            "title": "视觉检测",
+            "description": "产线缺陷检测",
+            "ipc_codes": ["G06T"],
+            "preferred_deal_forms": ["ordinary_licence"],
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
-    response = client.patch(f"/api/needs/{pk}/", {"status": "fulfilled"}, content_type="application/json")
+    response = client.patch(
+        f"/api/needs/{pk}/", {"status": "fulfilled"}, content_type="application/json"
+    )
     assert response.json()["status"] == "fulfilled"
     assert TechnologyNeed.objects.get().ipc_codes == ["G06T"]
 
@@ -108,16 +114,22 @@ def test_topic_subscription_finds_new_library_patents_once(client, enterprise_us
     client.force_login(enterprise_user)
     response = client.post(
         reverse("enterprises:subscriptions"),
-        {"name": "隔膜", "keywords": "隔膜", "ipc_subclass": "h01m", "frequency": "immediate",
-         "by_inbox": "on"},
+        {
+            "name": "隔膜",
+            "keywords": "隔膜",
+            "ipc_subclass": "h01m",
+            "frequency": "immediate",
+            "by_inbox": "on",
+        },
     )
     assert response.status_code == 302
     topic = TopicSubscription.objects.get()
     assert topic.filters == {"ipc_subclass": "H01M"}
     assert not topic.by_email
     fresh = LibraryPatentFactory(organisation=library_patent.organisation, title="新型隔膜涂层")
-    LibraryPatentFactory(organisation=library_patent.organisation, title="图像识别方法",
-                         ipc_subclass="G06T")
+    LibraryPatentFactory(
+        organisation=library_patent.organisation, title="图像识别方法", ipc_subclass="G06T"
+    )
     TopicSubscription.objects.update(checked_at=library_patent.updated_at)
     assert services.check_topic_subscriptions() == 1
     assert services.check_topic_subscriptions() == 0
@@ -137,8 +149,10 @@ def test_topic_without_keywords_or_filters_is_refused(client, enterprise_user):
 
 def test_patent_subscription_reports_changes(client, enterprise_user, library_patent):
     client.force_login(enterprise_user)
-    client.post(reverse("enterprises:subscribe_patent", args=[library_patent.pk]),
-                {"frequency": "daily", "by_inbox": "on", "by_email": "on"})
+    client.post(
+        reverse("enterprises:subscribe_patent", args=[library_patent.pk]),
+        {"frequency": "daily", "by_inbox": "on", "by_email": "on"},
+    )
     sub = PatentSubscription.objects.get()
     change = PatentChange.objects.create(
         patent=library_patent, source=ChangeSource.FORM, changes={"title": ["a", "b"]}

@@ -71,8 +71,16 @@ def test_university_cannot_take_an_open_licence(client, univ_a_staff, open_paten
     assert response.status_code == 403
 
 
-def test_deals_are_scoped(client, verified_enterprise, enterprise_user, open_patent, univ_b_staff,
-                          other_enterprise_user, univ_a_staff, bureau_gd):
+def test_deals_are_scoped(
+    client,
+    verified_enterprise,
+    enterprise_user,
+    open_patent,
+    univ_b_staff,
+    other_enterprise_user,
+    univ_a_staff,
+    bureau_gd,
+):
     client.force_login(enterprise_user)
     client.post("/api/deals/open-licence/", {"patent": open_patent.pk})
     deal = Deal.objects.get()
@@ -93,7 +101,7 @@ def test_enterprise_rates_and_edits_its_single_rating(client, enterprise_user, l
     rating = ProspectRating.objects.get()
     assert (rating.score, rating.reasons, rating.comment) == (4, ["price_or_terms"], "")
     page = client.get(reverse("enterprises:patent", args=[library_patent.pk])).content.decode()
-    assert "4.0 / 5 from 1 rating" in page
+    assert "4.0 / 5 (ratings: 1)" in page
 
 
 def test_rating_out_of_range_is_refused_and_nothing_written(
@@ -123,7 +131,9 @@ def test_enterprise_with_an_intent_cannot_rate(client, enterprise_user, library_
 def test_university_cannot_rate(client, univ_a_staff, library_patent):
     client.force_login(univ_a_staff)
     assert client.post(reverse("enterprises:rate", args=[library_patent.pk])).status_code == 403
-    assert client.post("/api/ratings/", {"patent": library_patent.pk, "score": 3}).status_code == 403
+    assert (
+        client.post("/api/ratings/", {"patent": library_patent.pk, "score": 3}).status_code == 403
+    )
 
 
 def test_university_sees_reasons_per_patent_and_over_its_inventory(

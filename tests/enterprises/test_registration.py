@@ -12,7 +12,6 @@ from tests.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-
 def _valid_uscc() -> str:
     from stdnum.cn import uscc
 
@@ -83,7 +82,9 @@ def test_duplicate_uscc_is_refused_and_nothing_written(client):
 
 
 def test_taken_username_writes_no_organisation(client, enterprise_user):
-    response = client.post(reverse("enterprises:register"), _form(username=enterprise_user.username))
+    response = client.post(
+        reverse("enterprises:register"), _form(username=enterprise_user.username)
+    )
     assert response.context["form"].errors["username"] == [
         "A user with that username already exists."
     ]
@@ -161,7 +162,9 @@ def test_anonymous_is_sent_to_login_from_verification(client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_profile_likely_taker_is_off_by_default_and_admin_turns_it_on(client, verified_enterprise, enterprise_user):
+def test_profile_likely_taker_is_off_by_default_and_admin_turns_it_on(
+    client, verified_enterprise, enterprise_user
+):
     assert verified_enterprise.show_as_likely_taker is False
     client.force_login(enterprise_user)
     response = client.post(

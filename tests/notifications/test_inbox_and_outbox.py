@@ -75,8 +75,9 @@ def test_inbox_lists_own_notifications_with_unread_badge(client, univ_a_staff, u
     client.force_login(univ_a_staff)
     response = client.get(reverse("notifications:inbox"))
     assert len(response.context["page"]) == 2
-    assert '<span class="badge bg-warning text-dark" data-testid="nav-badge-notifications:inbox">2' in (
-        response.content.decode()
+    assert (
+        '<span class="badge bg-warning text-dark" data-testid="nav-badge-notifications:inbox">2'
+        in (response.content.decode())
     )
 
 
@@ -150,6 +151,8 @@ def test_forged_unsubscribe_link_is_refused(client, univ_a_staff):
 
 def test_preference_form_rejects_unknown_choice(client, univ_a_staff):
     client.force_login(univ_a_staff)
-    response = client.post(reverse("notifications:preferences"), {"email_frequency": "hourly"}, follow=True)
+    response = client.post(
+        reverse("notifications:preferences"), {"email_frequency": "hourly"}, follow=True
+    )
     assert "Choose how often to receive e-mail." in response.content.decode()
     assert services.preference_for(univ_a_staff).email_frequency == "immediate"

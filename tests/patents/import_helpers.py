@@ -13,7 +13,9 @@ HEADERS = ["申请号", "专利名称", "法律状态", "申请日", "主分类�
 GOOD = ["202110123456.7", "一种锂离子电池隔膜的制备方法", "有效", "2021-03-15", "H01M 50/403"]
 
 
-def xlsx(rows: Sequence[Sequence[object]], headers: Sequence[str] = HEADERS, name: str = "清单.xlsx") -> SimpleUploadedFile:
+def xlsx(
+    rows: Sequence[Sequence[object]], headers: Sequence[str] = HEADERS, name: str = "清单.xlsx"
+) -> SimpleUploadedFile:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

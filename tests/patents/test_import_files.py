@@ -83,15 +83,17 @@ def test_old_xls_is_refused(univ_a_staff):
     )
 
 
-def test_formula_cell_is_rejected_and_never_evaluated(univ_a_staff, django_capture_on_commit_callbacks):
-    upload = xlsx([["202110123456.7", "=CONCAT(\"一种\",\"方法\")", "有效", "2021-03-15", ""]])
+def test_formula_cell_is_rejected_and_never_evaluated(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    upload = xlsx([["202110123456.7", '=CONCAT("一种","方法")', "有效", "2021-03-15", ""]])
     job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, upload)
     assert job.status == "done"
     assert not Patent.objects.exists()
     error = job.row_errors.get()
     assert (error.row_number, error.column, error.code) == (2, "专利名称", "formula")
     assert error.message == (
-        "This cell holds a formula (=CONCAT(\"一种\",\"方法\")). Panhuo reads values only and never "
+        'This cell holds a formula (=CONCAT("一种","方法")). Panhuo reads values only and never '
         "evaluates formulas: replace it with its value and upload again."
     )
 

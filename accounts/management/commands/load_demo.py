@@ -32,6 +32,9 @@ class Command(BaseCommand):
             from evaluation import demo as evaluation_demo  # appraisal records (issue 6)
 
             evaluation_demo.load_evaluation()
+            from enterprises import demo as enterprise_demo  # profiles, needs, intents (issue 4)
+
+            enterprise_demo.load_enterprises()
         self.stdout.write(
             self.style.SUCCESS(f"Demo loaded: {len(orgs)} organisations, {created} new patents.")
         )

@@ -1,0 +1,129 @@
+"""Row validation messages, partial saves, idempotent re-upload, the review rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from patents.models import Patent, PatentChange, ReviewStatus
+from tests.patents.import_helpers import GOOD, upload_and_run, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        (["202110123456.8", "标题", "有效", "2021-03-15", ""], "申请号",
+         "“202110123456.8” fails its check digit: it should end in .7."),
+        (["12345", "标题", "有效", "2021-03-15", ""], "申请号",
+         "“12345” is not an application number: expected 12 digits, a dot and a check digit, "
+         "e.g. 202110123456.7 (or the older 8-digit form)."),
+        (["202110123456.7", "标题", "有效", "2021-03-15", "XYZ"], "主分类号",
+         "“XYZ” is not an IPC symbol: expected e.g. G06F 16/35 or G06F."),
+        (["202110123456.7", "标题", "有效", "15/03/2021", ""], "申请日",
+         "“15/03/2021” is not a date: write it as 2021-03-15."),
+        (["202110123456.7", "标题", "半有效", "2021-03-15", ""], "法律状态",
+         "“半有效” is not one of: Pending, Valid, Lapsed (fees unpaid), Expired, Invalidated, "
+         "Rejected, Withdrawn, Abandoned."),
+        (["202110123456.7", "", "有效", "2021-03-15", ""], "专利名称",
+         "This cell must not be empty."),
+    ],
+)  # fmt: skip
+def test_rejects_bad_row_with_exact_message(
+    univ_a_staff, django_capture_on_commit_callbacks, row, column, message
+):
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([row]))
+    error = job.row_errors.get()
+    assert (error.row_number, error.column, error.message) == (2, column, message)
+    assert job.error_count == 1
+    assert not Patent.objects.exists()
+
+
+def test_valid_rows_saved_and_duplicate_in_file_rejected(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    other = ["202120123456.2", "一种实用新型装置", "审中", "2021-05-01", "G06F 16/35"]
+    job = upload_and_run(
+        django_capture_on_commit_callbacks,
+        univ_a_staff,
+        xlsx([GOOD, ["bad", *GOOD[1:]], other, GOOD]),
+    )
+    assert (job.created_count, job.error_count) == (2, 2)
+    duplicate = job.row_errors.get(code="duplicate")
+    assert duplicate.row_number == 5
+    assert duplicate.message == (
+        "Application number 202110123456.7 already appears in row 2 of this file; this row was "
+        "ignored."
+    )
+    utility = Patent.objects.get(application_no="202120123456.2")
+    assert (utility.patent_type, utility.legal_status, utility.ipc_subclass) == (
+        "utility_model",
+        "pending",
+        "G06F",
+    )
+
+
+def test_same_file_twice_changes_nothing(univ_a_staff, django_capture_on_commit_callbacks):
+    upload = lambda: xlsx([GOOD])  # noqa: E731
+    upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, upload())
+    before = (list(Patent.objects.values()), PatentChange.objects.count())
+    again = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, upload())
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 1)
+    assert (list(Patent.objects.values()), PatentChange.objects.count()) == before
+
+
+def test_updated_file_updates_record_and_history(univ_a_staff, django_capture_on_commit_callbacks):
+    upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([GOOD]))
+    changed = ["CN2021101234567", "一种改进的锂离子电池隔膜", *GOOD[2:]]
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([changed]))
+    assert job.updated_count == 1 and Patent.objects.count() == 1
+    patent = Patent.objects.get()
+    assert (patent.title, patent.version) == ("一种改进的锂离子电池隔膜", 2)
+    assert "改进" in patent.search_text.split()
+    change = patent.changes.filter(source="import").first()
+    assert change.changes == {"title": [GOOD[1], "一种改进的锂离子电池隔膜"]}
+    assert change.changed_by == univ_a_staff
+
+
+def test_substantive_change_sends_admitted_record_back_to_review(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([GOOD]))
+    Patent.objects.update(review_status=ReviewStatus.ADMITTED)
+    changed = [GOOD[0], "新的标题", *GOOD[2:]]
+    upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([changed]))
+    patent = Patent.objects.get()
+    assert patent.review_status == ReviewStatus.UNIVERSITY_REVIEW
+    assert patent.changes.first().changes["review_status"] == ["admitted", "university_review"]
+
+
+def test_college_staff_rows_land_in_their_college_and_cannot_touch_others(
+    univ_a_staff, college_staff, other_college, django_capture_on_commit_callbacks
+):
+    upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([GOOD]))
+    Patent.objects.update(department=other_college)
+    other = ["202120123456.2", "一种实用新型装置", "审中", "2021-05-01", ""]
+    job = upload_and_run(
+        django_capture_on_commit_callbacks,
+        college_staff,
+        xlsx([[GOOD[0], "改名", *GOOD[2:]], other]),
+    )
+    assert job.created_count == 1
+    assert job.row_errors.get().code == "other_department"
+    assert (
+        Patent.objects.get(application_no="202120123456.2").department == college_staff.department
+    )
+    assert Patent.objects.get(application_no=GOOD[0]).title == GOOD[1]
+
+
+def test_errors_are_rendered_in_the_viewers_language(
+    univ_a_staff, django_capture_on_commit_callbacks, client
+):
+    from django.urls import reverse
+
+    bad = ["202110123456.7", "标题", "有效", "15/03/2021", ""]
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([bad]))
+    client.force_login(univ_a_staff)
+    page = client.get(reverse("patents:import_detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "is not a date: write it as 2021-03-15." in page.content.decode()
+    assert 'data-testid="import-status">Done<' in page.content.decode()

@@ -1,0 +1,105 @@
+"""Pages and API of inventory uploads: who may do what, and the report."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from patents.models import Patent
+from tests.patents.import_helpers import GOOD, upload_and_run, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def job(univ_a_staff, django_capture_on_commit_callbacks):
+    bad = ["@SUM(1+1)", "标题", "有效", "2021-03-15", ""]
+    return upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([GOOD, bad]))
+
+
+def test_staff_uploads_and_is_redirected_to_the_job(
+    client, univ_a_staff, django_capture_on_commit_callbacks
+):
+    client.force_login(univ_a_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("patents:import_new"), {"file": xlsx([GOOD])})
+    assert response.status_code == 302
+    assert Patent.objects.count() == 1
+    page = client.get(response["Location"])
+    assert 'id="import-progress"' in page.content.decode()
+
+
+def test_bad_file_on_the_form_shows_the_message_and_writes_nothing(client, univ_a_staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(univ_a_staff)
+    upload = SimpleUploadedFile("x.xlsx", b"\x89PNG\r\n\x1a\n")
+    response = client.post(reverse("patents:import_new"), {"file": upload})
+    assert response.status_code == 200
+    assert "is a PNG image, not a spreadsheet" in response.content.decode()
+    assert not Patent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["patents:import_new", "patents:import_list", "patents:import_template"]
+)
+def test_enterprise_gets_403(client, enterprise_user, name):
+    client.force_login(enterprise_user)
+    assert client.get(reverse(name)).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    assert client.get(reverse("patents:import_new")).status_code == 302
+    assert client.get("/api/imports/").status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    "name", ["patents:import_detail", "patents:import_report", "patents:import_progress"]
+)
+def test_other_university_gets_404(client, univ_b_staff, job, name):
+    client.force_login(univ_b_staff)
+    assert client.get(reverse(name, args=[job.pk])).status_code == 404
+
+
+def test_report_neutralises_formulas(client, univ_a_staff, job):
+    client.force_login(univ_a_staff)
+    body = client.get(reverse("patents:import_report", args=[job.pk])).content.decode("utf-8-sig")
+    assert "'@SUM(1+1)" in body
+    assert ",@SUM" not in body
+
+
+def test_template_has_headers_in_each_language(client, univ_a_staff):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(univ_a_staff)
+    for lang, first in (("zh-hans", "申请号"), ("en", "Application number")):
+        content = client.get(reverse("patents:import_template"), {"lang": lang}).content
+        sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+        assert sheet["A1"].value == first
+
+
+def test_api_upload_detail_errors_and_refusals(
+    client, univ_a_staff, univ_b_staff, enterprise_user, django_capture_on_commit_callbacks
+):
+    client.force_login(univ_a_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post("/api/imports/", {"file": xlsx([GOOD, ["bad", "标题", "", "", ""]])})
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    detail = client.get(f"/api/imports/{pk}/").json()
+    assert (detail["status"], detail["progress_percent"], detail["created_count"]) == (
+        "done",
+        100,
+        1,
+    )
+    errors = client.get(f"/api/imports/{pk}/errors/").json()["results"]
+    assert [(e["row_number"], e["column"], e["code"]) for e in errors] == [
+        (3, "申请号", "bad_application_no")
+    ]
+    client.force_login(univ_b_staff)
+    assert client.get(f"/api/imports/{pk}/").status_code == 404
+    assert client.get(f"/api/imports/{pk}/errors/").status_code == 404
+    client.force_login(enterprise_user)
+    assert client.post("/api/imports/", {"file": xlsx([GOOD])}).status_code == 403
