@@ -1,1 +1,128 @@
-"""Models of this app (added by the issue that builds it)."""
+"""Match runs, their units of work, the matches they produce, and enterprises' feedback.
+
+The work to do lives here first (MatchRun + MatchShard rows); Celery tasks only carry ids, so a
+dead worker or a flushed Redis loses nothing: the sweeper re-enqueues unfinished shards.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RunKind(models.TextChoices):
+    FULL = "full", _("Full re-match")
+    PATENT = "patent", _("One patent changed")
+    PROFILE = "profile", _("One profile changed")
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class MatchRun(models.Model):
+    kind = models.CharField(_("kind"), max_length=10, choices=RunKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RunStatus.choices,
+        default=RunStatus.PENDING,
+        db_index=True,
+    )
+    subject_id = models.BigIntegerField(null=True, blank=True)  # the patent or enterprise
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    duration_seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
+    patents_count = models.PositiveIntegerField(_("patents"), default=0)
+    profiles_count = models.PositiveIntegerField(_("profiles"), default=0)
+    matches_count = models.PositiveIntegerField(_("matches"), default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("match run")
+        verbose_name_plural = _("match runs")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+
+class MatchShard(models.Model):
+    """A slice of enterprises of a run, small enough to finish well inside the broker's
+    visibility timeout."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="shards")
+    enterprise_ids = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    matches_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"shard {self.pk} of run {self.run_id}"
+
+
+class Match(models.Model):
+    """One recommended library patent for one enterprise, with the reasons a person can read."""
+
+    enterprise = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="matches",
+        verbose_name=_("enterprise"),
+    )
+    patent = models.ForeignKey(
+        "patents.Patent",
+        on_delete=models.CASCADE,
+        related_name="matches",
+        verbose_name=_("patent"),
+    )
+    score = models.FloatField(_("score"))
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    # [{"code": "shared_ipc", "params": {...}}, ...] rendered in the reader's language.
+    reasons = models.JSONField(_("reasons"), default=list)
+    run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["enterprise", "rank"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "patent"], name="one_match_per_pair")
+        ]
+        indexes = [models.Index(fields=["patent", "-score"], name="match_patent_score_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} → {self.patent_id} ({self.score:.2f})"
+
+
+class MatchFeedback(models.Model):
+    """An enterprise said a recommended patent is not relevant: a negative signal for matching."""
+
+    enterprise = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="match_feedback"
+    )
+    patent = models.ForeignKey("patents.Patent", on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "patent"], name="one_feedback_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} ✗ {self.patent_id}"
