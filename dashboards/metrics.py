@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, Model, Q, QuerySet
+from django.db.models import Aggregate, Count, F, Model, Q, QuerySet
 from django.db.models.functions import Substr, TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +77,17 @@ class Source:
     group: dict[str, Any]
     filters: dict[str, Callable[[str], Q]]
     labels: dict[str, Callable[[set[str]], dict[str, str]]]
+    # Dimensions whose keys are fixed conditions rather than a column (a JSON list of kinds,
+    # a kind that depends on two columns): counted with one filtered aggregate per key.
+    buckets: dict[str, dict[str, Q]] = field(default_factory=dict)
+
+
+def count_rows(condition: Q | None = None) -> Aggregate:
+    return Count("pk", filter=condition)
+
+
+#: What a metric adds up per group: rows by default, or e.g. the sum of an amount.
+Measure = Callable[[Q | None], Aggregate]
 
 
 @dataclass(frozen=True)
@@ -92,15 +103,26 @@ class Metric:
     # Records the viewer may open, before the metric's own condition and the figure's filters.
     visible: Callable[[Viewer], QuerySet[Any]]
     columns: str = "patent"
+    measure: Measure = count_rows
+    # False for records private to their owner (subscriptions, inbox notifications): the figure
+    # is shown, the rows behind it are not.
+    drillable: bool = True
+    # A condition depending on the day of the refresh (overdue answers, filings, audits).
+    condition_on: Callable[[], Q] | None = None
+
+    def where(self) -> Q:
+        return self.condition & self.condition_on() if self.condition_on else self.condition
 
     def compute(self, province: str | None = None) -> list[Row]:
         """All rows of this metric, for every province and the nation (or one province, live)."""
-        queryset = self.model._default_manager.filter(self.condition)  # type: ignore[attr-defined]
-        return aggregate(queryset, self.source, self.dimensions, province)
+        queryset = self.model._default_manager.filter(self.where())  # type: ignore[attr-defined]
+        return aggregate(queryset, self.source, self.dimensions, province, self.measure)
 
     def records(self, user: Viewer, scope: str, dimension: str, key: str) -> QuerySet[Any]:
         """The records behind one figure, as far as `user` may see them."""
-        queryset = self.visible(user).filter(self.condition)
+        if not self.drillable:
+            return self.model._default_manager.none()  # type: ignore[attr-defined,no-any-return]
+        queryset = self.visible(user).filter(self.where())
         if scope != NATIONAL:
             queryset = queryset.filter(**{self.source.province_path: scope})
         if dimension != TOTAL:
@@ -115,6 +137,9 @@ class Ratio:
     definition: Promise
     numerator: str
     denominator: str
+    # 100 for a share in percent; 1 for a mean (e.g. days per answer).
+    scale: int = 100
+    unit: str = "%"
 
 
 def _month_key(value: Any) -> str:
@@ -192,37 +217,56 @@ def _patent_source(prefix: str = "") -> Source:
     )
 
 
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(round(value, 2)))
+
+
 def aggregate(
-    queryset: QuerySet[Any], source: Source, dimensions: Iterable[str], province: str | None
+    queryset: QuerySet[Any],
+    source: Source,
+    dimensions: Iterable[str],
+    province: str | None,
+    measure: Measure = count_rows,
 ) -> list[Row]:
-    """Count `queryset` per province and per (province, key) of each dimension, and sum the
+    """Measure `queryset` per province and per (province, key) of each dimension, and sum the
     provinces into national rows. One GROUP BY per dimension, over the whole table."""
     if province is not None:
         queryset = queryset.filter(**{source.province_path: province})
     rows: list[Row] = []
     national: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    totals = queryset.values_list(source.province_path).annotate(n=Count("pk")).order_by()
-    for scope, n in totals:
-        if scope is None:
-            continue
-        rows.append((scope, TOTAL, "", "", Decimal(n)))
-        national[(TOTAL, "")] += n
-        national[("province", scope)] += n
+
+    def add(scope: str | None, dimension: str, key: str, n: Any) -> None:
+        # Empty groups of a sum (no amounts) are left out rather than stored as 0.
+        if scope is None or n is None:
+            return
+        rows.append((scope, dimension, key, "", _decimal(n)))
+        national[(dimension, key)] += _decimal(n)
+
+    by_province = source.province_path
+    for scope, n in queryset.values_list(by_province).annotate(n=measure(None)).order_by():
+        add(scope, TOTAL, "", n)
+        if scope is not None and n is not None:
+            national[("province", scope)] += _decimal(n)
     for dimension in dimensions:
         if dimension in (TOTAL, "province"):
             continue
+        if dimension in source.buckets:
+            buckets = list(source.buckets[dimension].items())
+            named = {f"b{i}": measure(q) for i, (_key, q) in enumerate(buckets)}
+            for found in queryset.values(by_province).annotate(**named).order_by():
+                for i, (key, _q) in enumerate(buckets):
+                    if found[f"b{i}"]:
+                        add(found[by_province], dimension, key, found[f"b{i}"])
+            continue
         grouped = (
             queryset.annotate(_key=source.group[dimension])
-            .values_list(source.province_path, "_key")
-            .annotate(n=Count("pk"))
+            .values_list(by_province, "_key")
+            .annotate(n=measure(None))
             .order_by()
         )
         for scope, raw_key, n in grouped:
-            if scope is None:
-                continue
             key = _month_key(raw_key) if dimension == "month" else str(raw_key or "")
-            rows.append((scope, dimension, key, "", Decimal(n)))
-            national[(dimension, key)] += n
+            add(scope, dimension, key, n)
     rows.extend((NATIONAL, dim, key, "", value) for (dim, key), value in national.items())
     return _with_labels(rows, source)
 
@@ -354,8 +398,20 @@ RATIOS: dict[str, Ratio] = {
 }
 
 
-def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
-    """A share in percent with one decimal, or None when there is nothing to divide by."""
+def ratio(
+    numerator: Decimal | None, denominator: Decimal | None, scale: int = 100
+) -> Decimal | None:
+    """A share in percent (or a mean, scale 1) with one decimal, or None when there is nothing
+    to divide by."""
     if not denominator:
         return None
-    return (Decimal(100) * (numerator or 0) / denominator).quantize(Decimal("0.1"))
+    return (Decimal(scale) * (numerator or 0) / denominator).quantize(Decimal("0.1"))
+
+
+# The demand, conversion, responsiveness and evaluation figures live in their own module; it
+# imports the classes above, so it is imported (and merged in) only once they exist.
+from dashboards.activity import ACTIVITY_DIMENSIONS, ACTIVITY_METRICS, ACTIVITY_RATIOS  # noqa: E402
+
+DIMENSIONS |= ACTIVITY_DIMENSIONS
+METRICS |= ACTIVITY_METRICS
+RATIOS |= ACTIVITY_RATIOS

@@ -86,10 +86,10 @@ def _by_enterprise(pairs: Iterable[tuple[int, Any]]) -> dict[int, list[Any]]:
 def enterprise_profiles(enterprise_ids: list[int]) -> list[dict[str, Any]]:
     """Engine profiles for the given enterprise organisations (a handful of set-based queries)."""
     orgs = Organisation.objects.filter(pk__in=enterprise_ids).values("id", "province_id")
-    profiles = {
-        p["organisation_id"]: p
+    descriptions: dict[int, str] = {
+        p["organisation_id"]: p["description"]
         for p in EnterpriseProfile.objects.filter(organisation_id__in=enterprise_ids).values(
-            "organisation_id", "description", "show_as_likely_taker"
+            "organisation_id", "description"
         )
     }
     profile_industries = _by_enterprise(
@@ -154,7 +154,7 @@ def enterprise_profiles(enterprise_ids: list[int]) -> list[dict[str, Any]]:
                 liked.add(patent_id)
             elif score <= POOR_RATING or RatingReason.NOT_OUR_FIELD in reasons:
                 disliked.add(patent_id)
-        description = profiles.get(eid, {}).get("description", "")
+        description = descriptions.get(eid, "")
         result.append(
             {
                 "id": str(eid),
