@@ -208,6 +208,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 24 * 60 * 60,
         "args": ("daily",),
     },
+    # Matching: a nightly full re-match; unfinished shards and runs go back to a worker.
+    "matching-full-rematch": {"task": "matching.tasks.full_rematch", "schedule": 24 * 60 * 60},
+    "matching-requeue-unfinished": {
+        "task": "matching.tasks.requeue_unfinished",
+        "schedule": 2 * 60,
+    },
     "notifications-weekly-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": 7 * 24 * 60 * 60,
@@ -253,6 +259,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind`; name each choice set after its meaning.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "accounts.models.OrgKind",
+        "DealKindEnum": "enterprises.models.DealKind",
+        "IntentKindEnum": "enterprises.models.IntentKind",
+        "InstitutionKindEnum": "evaluation.models.InstitutionKind",
+        "DocumentKindEnum": "evaluation.models.DocumentKind",
+        "MatchRunKindEnum": "matching.models.RunKind",
+    },
 }
 
 # Security: strict in production (DEBUG off), relaxed for local development.
@@ -280,3 +295,6 @@ PANHUO_SHARED_DIR = Path(os.environ.get("PANHUO_SHARED_DIR", BASE_DIR.parent / "
 INTENT_ANSWER_WORKING_DAYS = env_int("INTENT_ANSWER_WORKING_DAYS", 10)
 INVENTORY_MAX_UPLOAD_BYTES = env_int("INVENTORY_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 INVENTORY_MAX_ROWS = env_int("INVENTORY_MAX_ROWS", 200_000)
+MATCHING_SHARD_SIZE = env_int("MATCHING_SHARD_SIZE", 500)
+# New matches scoring at least this are pushed to the enterprise (inbox, e-mail per preference).
+MATCHING_PUSH_THRESHOLD = float(os.environ.get("MATCHING_PUSH_THRESHOLD", "0.3"))

@@ -44,7 +44,7 @@ def table_rows(data: TableData) -> list[list[Cell]]:
 
 
 def _header(figure: Figure) -> str:
-    return f"{figure.label} (%)" if figure.is_ratio else figure.label
+    return f"{figure.label} ({figure.unit})" if figure.is_ratio and figure.unit else figure.label
 
 
 def to_csv(rows: Iterable[list[Cell]]) -> bytes:

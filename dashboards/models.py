@@ -60,3 +60,54 @@ class RefreshRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class CaseStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed by the bureau")
+    AGREED = "agreed", _("Agreed by the university")
+    PUBLISHED = "published", _("Published")
+
+
+class TypicalCase(models.Model):
+    """A successful conversion (a recorded deal) that the bureau of the patent's province
+    proposes, the owning university agrees to, and the bureau then publishes on a public page."""
+
+    deal = models.OneToOneField(
+        "enterprises.Deal",
+        on_delete=models.PROTECT,
+        related_name="typical_case",
+        verbose_name=_("deal"),
+    )
+    # The province of the patent's owner, copied so that scoping needs no join.
+    province = models.ForeignKey(
+        "refdata.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CaseStatus.choices,
+        default=CaseStatus.PROPOSED,
+        db_index=True,
+    )
+    proposed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    agreed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    agreed_at = models.DateTimeField(_("agreed at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-proposed_at"]
+        verbose_name = _("typical case")
+        verbose_name_plural = _("typical cases")
+
+    def __str__(self) -> str:
+        return self.title

@@ -69,22 +69,33 @@ def stat_values(scope: str) -> Values:
 
 
 #: Dimensions with thousands of keys nationally: the page loads only their largest rows.
-LARGE_DIMENSIONS = ("institution", "city")
+LARGE_DIMENSIONS = ("institution", "city", "flow")
 
 
 def page_values(scope: str, limit: int) -> tuple[Values, dict[str, int]]:
     """The figures a page shows: everything of `scope` except, for large dimensions, only the
-    `limit` keys largest by the first metric of their table; plus how many keys each has."""
+    `limit` keys largest by the first metric of each table; plus how many keys each such table
+    has (by table slug)."""
     rows = StatValue.objects.filter(scope=scope)
     values = _as_values(rows.exclude(dimension__in=LARGE_DIMENSIONS))
     counts: dict[str, int] = {}
-    for table in tables_for(scope):
-        if table.dimension not in LARGE_DIMENSIONS or table.dimension in counts:
-            continue
-        ranked = rows.filter(dimension=table.dimension, metric=table.metrics[0])
-        counts[table.dimension] = ranked.count()
-        top = ranked.order_by("-value", "key").values_list("key", flat=True)[:limit]
-        values |= _as_values(rows.filter(dimension=table.dimension, key__in=list(top)))
+    top_keys: dict[str, set[str]] = {}
+    large = [t for t in tables_for(scope) if t.dimension in LARGE_DIMENSIONS]
+    ranked = (
+        rows.filter(dimension__in=LARGE_DIMENSIONS, metric__in={t.metrics[0] for t in large})
+        .order_by("-value", "key")
+        .values_list("metric", "dimension", "key")
+    )
+    # One query for the ranking of every large table; the keys per table are few.
+    ordered: dict[tuple[str, str], list[str]] = {}
+    for metric, dimension, key in ranked:
+        ordered.setdefault((metric, dimension), []).append(key)
+    for table in large:
+        keys = ordered.get((table.metrics[0], table.dimension), [])
+        counts[table.slug] = len(keys)
+        top_keys.setdefault(table.dimension, set()).update(keys[:limit])
+    for dimension, wanted in top_keys.items():
+        values |= _as_values(rows.filter(dimension=dimension, key__in=list(wanted)))
     return values, counts
 
 
@@ -117,6 +128,7 @@ class Figure:
     value: Decimal | None
     is_ratio: bool
     drillable: bool
+    unit: str = ""
 
 
 @dataclass
@@ -157,11 +169,12 @@ def figure(slug: str, values: Values, dimension: str = TOTAL, key: str = "") -> 
         value = ratio(
             _value(values, spec.numerator, dimension, key),
             _value(values, spec.denominator, dimension, key),
+            spec.scale,
         )
-        return Figure(slug, str(spec.label), str(spec.definition), value, True, False)
+        return Figure(slug, str(spec.label), str(spec.definition), value, True, False, spec.unit)
     metric = METRICS[slug]
     value = _value(values, slug, dimension, key) or Decimal(0)
-    return Figure(slug, str(metric.label), str(metric.definition), value, False, True)
+    return Figure(slug, str(metric.label), str(metric.definition), value, False, metric.drillable)
 
 
 def _value(values: Values, metric: str, dimension: str, key: str) -> Decimal | None:
@@ -235,17 +248,28 @@ def drill_records(
     user: User | AnonymousUser, scope: str, metric: Metric, dimension: str, key: str
 ) -> QuerySet[Any]:
     """The records behind one figure, scoped to the viewer (see `check_scope` first)."""
-    if dimension != TOTAL and dimension not in metric.source.filters:
+    if not metric.drillable or (dimension != TOTAL and dimension not in metric.source.filters):
         raise Http404
     try:
         records = metric.records(user, scope, dimension, key)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, KeyError):
         # A malformed key (e.g. a month that is not YYYY-MM) names no records.
         raise Http404 from None
-    related = (
-        ("patent__organisation",) if metric.columns == "spot_check_item" else ("organisation",)
-    )
-    return records.select_related(*related).order_by("-pk")
+    return records.select_related(*RELATED[metric.columns]).order_by("-pk")
+
+
+#: Joins the drill-down page needs for each kind of record.
+RELATED: dict[str, tuple[str, ...]] = {
+    "patent": ("organisation",),
+    "spot_check_item": ("patent__organisation",),
+    "intent": ("patent__organisation", "enterprise"),
+    "rating": ("patent__organisation", "enterprise"),
+    "deal": ("patent__organisation", "enterprise"),
+    "profile": ("organisation",),
+    "need": ("enterprise",),
+    "institution": ("organisation",),
+    "filing": ("institution__organisation",),
+}
 
 
 def link_rows(data: TableData, scope: str, limit: int, counts: dict[str, int]) -> None:
@@ -254,12 +278,16 @@ def link_rows(data: TableData, scope: str, limit: int, counts: dict[str, int]) -
     URLs are built by string concatenation from one reverse() per metric: reversing per cell
     made a national page with thousands of institutions take seconds.
     """
-    bases = {slug: reverse("dashboards:drill", args=[scope, slug]) for slug in data.table.metrics}
+    bases = {
+        slug: reverse("dashboards:drill", args=[scope, slug]) if METRICS[slug].drillable else ""
+        for slug in data.table.metrics
+    }
     prefix = f"?dimension={data.table.dimension}&key="
     data.shown = data.rows[:limit]
-    data.total_rows = max(len(data.rows), counts.get(data.table.dimension, 0))
+    data.total_rows = max(len(data.rows), counts.get(data.table.slug, 0))
     for row in data.shown:
         query = prefix + quote(row.key)
         row.links = [
-            (slug, f"{value:.0f}", bases[slug] + query) for slug, value in row.linked_cells
+            (slug, f"{value:.0f}", bases[slug] + query if bases[slug] else "")
+            for slug, value in row.linked_cells
         ]

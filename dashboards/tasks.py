@@ -6,7 +6,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import OperationalError, transaction
 
-from dashboards import services
+from dashboards import fragments, services
 
 #: While this cache key exists a refresh is already queued; later requests add nothing.
 PENDING_KEY = "dashboards:refresh-pending"
@@ -15,9 +15,12 @@ DEBOUNCE_SECONDS = 60
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
 def refresh_statistics() -> int:
-    """Recompute the statistics (idempotent: the table is replaced, never appended to)."""
+    """Recompute the statistics (idempotent: the table is replaced, never appended to), then
+    pre-render every dashboard for the new run so that no viewer waits for the rendering."""
     cache.delete(PENDING_KEY)
-    return services.refresh_statistics().rows
+    run = services.refresh_statistics()
+    fragments.warm(run)
+    return run.rows
 
 
 def request_refresh() -> bool:

@@ -9,12 +9,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from dashboards import exports, reports, selectors
+from dashboards import exports, fragments, records, reports, selectors
 from dashboards.metrics import DIMENSIONS, TOTAL
 from dashboards.models import NATIONAL
-
-#: Rows of each table shown on the page; the export has them all.
-PAGE_ROWS = 25
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -30,33 +27,15 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def province(request: HttpRequest, scope: str) -> HttpResponse:
     selectors.check_scope(request.user, scope)
-    values, counts = selectors.page_values(scope, PAGE_ROWS)
-    context: dict[str, Any] = selectors.dashboard(scope, values)
-    for section in context["sections"]:
-        for data in section["tables"]:
-            selectors.link_rows(data, scope, PAGE_ROWS, counts)
-    context |= {
+    last = selectors.last_refresh()
+    context: dict[str, Any] = {
+        "scope": scope,
         "is_national": scope == NATIONAL,
         "provinces": selectors.provinces_for(request.user),
-        "last_refresh": selectors.last_refresh(),
-        "charts": _charts(context["sections"]),
+        "last_refresh": last,
+        "sections_html": fragments.sections_fragment(scope, last),
     }
     return render(request, "dashboards/province.html", context)
-
-
-def _charts(sections: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Series for ECharts: the first column of each charted table, by key."""
-    charts = {}
-    for section in sections:
-        for data in section["tables"]:
-            if data.table.chart:
-                charts[data.table.slug] = {
-                    "type": data.table.chart,
-                    "name": data.headers[0].label,
-                    "labels": [row.label for row in data.rows[:40]],
-                    "values": [float(row.cells[0]) for row in data.rows[:40]],
-                }
-    return charts
 
 
 @login_required
@@ -67,14 +46,17 @@ def drill(request: HttpRequest, scope: str, metric: str) -> HttpResponse:
     key = request.GET.get("key", "")
     if dimension not in DIMENSIONS:
         raise Http404
-    records = selectors.drill_records(request.user, scope, spec, dimension, key)
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    found = selectors.drill_records(request.user, scope, spec, dimension, key)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
     context = {
         "scope": scope,
         "metric": spec,
         "dimension": DIMENSIONS[dimension],
         "key": key,
+        "key_label": selectors.key_label(dimension, key, ""),
         "page": page,
+        "headers": records.headers(spec.columns),
+        "rows": [records.cells(spec.columns, record) for record in page],
     }
     return render(request, "dashboards/drill.html", context)
 

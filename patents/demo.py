@@ -6,6 +6,7 @@ import itertools
 
 from accounts.models import Department, Organisation
 from patents.models import InventoryCategory, LegalStatus, Patent, ReviewStatus
+from patents.search import build_search_text
 from patents.synthetic import generate
 from refdata.models import Industry
 
@@ -46,6 +47,10 @@ def load_patents(owners: list[Organisation], *, per_owner: int = 80) -> int:
                     if record.industry_code in known_industries
                     else None,
                     "application_field": record.application_field,
+                    # Searchable like imported records; target products are not set in the demo.
+                    "search_text": build_search_text(
+                        [record.title, record.abstract, record.application_field, ""]
+                    ),
                     "offers_transfer": "transfer" in forms,
                     "offers_ordinary_licence": "ordinary_licence" in forms,
                     "offers_open_licence": "open_licence" in forms,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import PATENT_OWNER_KINDS, Organisation
 from patents.models import DealForm, LegalStatus, Patent, PatentType, ReviewStatus
 from patents.pagination import SortKey
-from patents.search import keyword_filter
+from patents.search import facet_filter, keyword_filter
 from refdata.models import Region
 
 SORTS: dict[str, tuple[Any, SortKey]] = {
@@ -22,6 +24,7 @@ SORTS: dict[str, tuple[Any, SortKey]] = {
     "maturity": (_("Most mature"), SortKey("maturity", descending=True)),
 }
 DEFAULT_SORT = "newest"
+_TRL_MIN, _TRL_MAX = 1, 9  # the `maturity_is_trl` constraint
 
 _DEAL_FORM_FIELDS = {
     DealForm.TRANSFER: "offers_transfer",
@@ -45,28 +48,30 @@ class LibraryFilter(django_filters.FilterSet):
         method="filter_industry", label=_("Industry (GB/T 4754 code or section)"), max_length=4
     )
     province = django_filters.ModelChoiceFilter(
-        field_name="organisation__province",
+        method="filter_province",
         queryset=Region.objects.filter(level=Region.Level.PROVINCE),
         label=_("Province"),
     )
     institution = django_filters.ModelChoiceFilter(
-        field_name="organisation",
+        method="filter_institution",
         queryset=Organisation.objects.filter(kind__in=PATENT_OWNER_KINDS),
         label=_("Institution"),
     )
-    patent_type = django_filters.ChoiceFilter(choices=PatentType.choices, label=_("Patent type"))
+    patent_type = django_filters.ChoiceFilter(
+        choices=PatentType.choices, method="filter_patent_type", label=_("Patent type")
+    )
     legal_status = django_filters.ChoiceFilter(choices=LegalStatus.choices, label=_("Legal status"))
     deal_form = django_filters.ChoiceFilter(
         choices=DealForm.choices, method="filter_deal_form", label=_("Deal form")
     )
     open_licence = django_filters.BooleanFilter(
-        field_name="offers_open_licence", label=_("Open licence offered")
+        method="filter_open_licence", label=_("Open licence offered")
     )
     maturity_min = django_filters.NumberFilter(
-        field_name="maturity", lookup_expr="gte", label=_("Maturity from (TRL)")
+        method="filter_maturity_min", label=_("Maturity from (TRL)")
     )
     maturity_max = django_filters.NumberFilter(
-        field_name="maturity", lookup_expr="lte", label=_("Maturity up to (TRL)")
+        method="filter_maturity_max", label=_("Maturity up to (TRL)")
     )
     sort = django_filters.ChoiceFilter(
         choices=[(name, label) for name, (label, _key) in SORTS.items()],
@@ -82,9 +87,58 @@ class LibraryFilter(django_filters.FilterSet):
     def filter_keyword(self, queryset: QuerySet[Patent], name: str, value: str) -> QuerySet[Patent]:
         return keyword_filter(queryset, value)
 
+    def filter_province(
+        self, queryset: QuerySet[Patent], name: str, value: Region
+    ) -> QuerySet[Patent]:
+        # The province's institutions as a list of ids, not a join: `organisation_id = ANY(...)`
+        # is one bitmap scan the planner can AND with the keyword's GIN scan, where a join made
+        # it repeat the GIN scan once per institution. A province has tens of institutions.
+        owners = list(
+            Organisation.objects.using(queryset.db)
+            .filter(province=value)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        queryset = queryset.filter(organisation_id__in=owners)
+        return facet_filter(queryset, "org", owners)
+
+    def filter_institution(
+        self, queryset: QuerySet[Patent], name: str, value: Organisation
+    ) -> QuerySet[Patent]:
+        return facet_filter(queryset.filter(organisation=value), "org", [value.pk])
+
+    def filter_patent_type(
+        self, queryset: QuerySet[Patent], name: str, value: str
+    ) -> QuerySet[Patent]:
+        return facet_filter(queryset.filter(patent_type=value), "type", [value])
+
+    def filter_open_licence(
+        self, queryset: QuerySet[Patent], name: str, value: bool
+    ) -> QuerySet[Patent]:
+        queryset = queryset.filter(offers_open_licence=value)
+        # Only "offered" is a facet: an index can't usefully look up what a row lacks.
+        return facet_filter(queryset, "deal", ["open_licence"]) if value else queryset
+
+    def filter_maturity_min(
+        self, queryset: QuerySet[Patent], name: str, value: Decimal
+    ) -> QuerySet[Patent]:
+        # Whole levels: "from 4.5" means from 5 (Django truncates a Decimal to 4 otherwise).
+        lowest = math.ceil(value)
+        queryset = queryset.filter(maturity__gte=lowest)
+        return facet_filter(queryset, "mat", range(max(_TRL_MIN, lowest), _TRL_MAX + 1))
+
+    def filter_maturity_max(
+        self, queryset: QuerySet[Patent], name: str, value: Decimal
+    ) -> QuerySet[Patent]:
+        highest = math.floor(value)
+        queryset = queryset.filter(maturity__lte=highest)
+        return facet_filter(queryset, "mat", range(_TRL_MIN, min(_TRL_MAX, highest) + 1))
+
     def filter_ipc(self, queryset: QuerySet[Patent], name: str, value: str) -> QuerySet[Patent]:
-        # Section (H), class (H01) or subclass (H01M): all are prefixes of the stored subclass.
-        return queryset.filter(ipc_subclass__startswith=value.strip().upper())
+        # Section (H), class (H01) or subclass (H01M): all are prefixes of the stored subclass,
+        # and migration 0004 stores each prefix of it as a facet.
+        prefix = value.strip().upper()
+        return facet_filter(queryset.filter(ipc_subclass__startswith=prefix), "ipc", [prefix])
 
     def filter_industry(
         self, queryset: QuerySet[Patent], name: str, value: str
@@ -97,7 +151,8 @@ class LibraryFilter(django_filters.FilterSet):
     def filter_deal_form(
         self, queryset: QuerySet[Patent], name: str, value: str
     ) -> QuerySet[Patent]:
-        return queryset.filter(**{_DEAL_FORM_FIELDS[DealForm(value)]: True})
+        form = DealForm(value)
+        return facet_filter(queryset.filter(**{_DEAL_FORM_FIELDS[form]: True}), "deal", [form])
 
     def filter_sort(self, queryset: QuerySet[Patent], name: str, value: str) -> QuerySet[Patent]:
         return queryset  # applied by the paginator, which needs the key itself

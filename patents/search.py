@@ -1,7 +1,7 @@
 """Chinese-aware search text: jieba word segmentation, stored space-separated on each patent.
 
-PostgreSQL's `simple` text-search configuration then indexes the words; SQLite falls back to
-substring matching on the same field.
+PostgreSQL's `simple` text-search configuration turns the words into a stored, GIN-indexed
+`search_vector` column (migration 0004); SQLite falls back to substring matching on the text.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import jieba
 from django.db import connections
-from django.db.models import BooleanField, F, Func, QuerySet, Value
+from django.db.models import BooleanField, Func, QuerySet, Value
 
 if TYPE_CHECKING:
     from patents.models import Patent
@@ -70,28 +70,63 @@ def query_terms(query: str) -> list[str]:
     return list(terms)
 
 
-class _SimpleMatch(Func):
-    """`to_tsvector('simple', search_text) @@ plainto_tsquery('simple', terms)`.
+#: The stored `tsvector` column (migration 0004, PostgreSQL only; not a model field).
+SEARCH_VECTOR = "search_vector"
 
-    Written out by hand (not SearchVector) because SearchVector wraps the column in COALESCE,
-    and the GIN index (migration 0003) is on the bare expression: the two must match exactly for
-    PostgreSQL to use the index."""
 
-    arg_joiner = ") @@ plainto_tsquery('simple'::regconfig, "
-    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
+class _VectorMatch(Func):
+    """`search_vector @@ plainto_tsquery('simple', terms)`, on the GIN-indexed stored column.
+
+    Unqualified on purpose: no table the library joins has a column of that name, and the name
+    stays right when Django re-aliases the patent table inside a subquery."""
+
+    template = f"{SEARCH_VECTOR} @@ plainto_tsquery('simple'::regconfig, %(expressions)s)"
     output_field = BooleanField()
+
+
+class _FacetMatch(Func):
+    """`search_vector @@ 'tokens'::tsquery`: facet tokens are matched verbatim (no parser)."""
+
+    template = f"{SEARCH_VECTOR} @@ %(expressions)s::tsquery"
+    output_field = BooleanField()
+
+
+_FACET_VALUE = re.compile(r"[A-Za-z0-9_]+")
+
+
+def facet_token(name: str, value: object) -> str:
+    """The token migration 0004 stores for a filterable value, e.g. `org#12`, `ipc#G06`."""
+    return f"{name}#{value}"
+
+
+def facet_filter(
+    queryset: QuerySet[Patent], name: str, values: Iterable[object]
+) -> QuerySet[Patent]:
+    """Restate a filter the caller has already applied in SQL as "any of these facet tokens", so
+    the GIN index can apply it together with the keyword (see migration 0004).
+
+    The SQL condition stays the rule, which keeps results exact; this only narrows what the index
+    hands over. No-op off PostgreSQL, for no values (the SQL condition already matches nothing),
+    or for values that are not plain tokens (never produced by the facets the column stores)."""
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset
+    tokens = [str(v) for v in values]
+    if not tokens or not all(_FACET_VALUE.fullmatch(t) for t in tokens):
+        return queryset
+    query = " | ".join(f"'{facet_token(name, t)}'" for t in tokens)
+    return queryset.filter(_FacetMatch(Value(query)))
 
 
 def keyword_filter(queryset: QuerySet[Patent], query: str) -> QuerySet[Patent]:
     """Narrow `queryset` to patents matching every word of `query`.
 
-    PostgreSQL: full-text match on the GIN index. Elsewhere (SQLite in development): every term
-    must occur as a substring of the search text."""
+    PostgreSQL: full-text match on the stored vector's GIN index. Elsewhere (SQLite in
+    development): every term must occur as a substring of the search text."""
     terms = query_terms(query)
     if not terms:
         return queryset
     if connections[queryset.db].vendor == "postgresql":
-        return queryset.filter(_SimpleMatch(F("search_text"), Value(" ".join(terms))))
+        return queryset.filter(_VectorMatch(Value(" ".join(terms))))
     for term in terms:
         queryset = queryset.filter(search_text__icontains=term)
     return queryset

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dashboards import selectors
+from dashboards import records, selectors
 from dashboards.metrics import DIMENSIONS, TOTAL
 
 
@@ -75,6 +75,8 @@ class DrillRecordSerializer(serializers.Serializer[Any]):
     application_no = serializers.CharField()
     title = serializers.CharField()
     institution = serializers.CharField()
+    # The columns of the drill-down page, by header, for every kind of record.
+    columns = serializers.DictField(child=serializers.CharField(allow_blank=True))
 
 
 class DrillView(generics.ListAPIView[Any]):
@@ -102,17 +104,24 @@ class DrillView(generics.ListAPIView[Any]):
         return selectors.drill_records(self.request.user, scope, metric, dimension, key)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        metric = selectors.metric_or_404(self.kwargs["metric"])
         page = self.paginate_queryset(self.get_queryset())
-        rows = [_record(obj) for obj in page or []]
+        rows = [_record(obj, metric.columns) for obj in page or []]
         return self.get_paginated_response(DrillRecordSerializer(rows, many=True).data)
 
 
-def _record(obj: Any) -> dict[str, Any]:
-    # Spot-check items are shown by their patent.
-    patent = getattr(obj, "patent", obj)
+def _record(obj: Any, columns: str) -> dict[str, Any]:
+    # Records about a patent (spot-check items, intents, deals) are named by their patent;
+    # the others (enterprises, institutions, filings) by themselves.
+    patent = obj if columns == "patent" else getattr(obj, "patent", None)
+    cells = records.cells(columns, obj)
     return {
         "id": obj.pk,
-        "application_no": patent.application_no,
-        "title": patent.title,
-        "institution": patent.organisation.name,
+        "application_no": patent.application_no if patent else "",
+        "title": patent.title if patent else str(obj),
+        "institution": patent.organisation.name if patent else str(cells[0]),
+        "columns": {
+            header: "" if cell is None else str(cell)
+            for header, cell in zip(records.headers(columns), cells, strict=True)
+        },
     }

@@ -17,6 +17,7 @@ from accounts.models import User
 from enterprises import selectors
 from enterprises.models import CooperationIntent, Deal, DealKind, IntentStatus, LicenceType
 from enterprises.services import intents as intent_services
+from matching import hooks as matching_hooks
 from notifications import services as notifications
 from patents.models import Patent
 
@@ -76,6 +77,7 @@ def record_deal(
             recorded_by=by,
         )
         intent_services.mark_signed(intent=intent)
+    matching_hooks.profile_changed(deal.enterprise_id)
     return deal
 
 
@@ -115,4 +117,5 @@ def accept_open_licence(*, patent: Patent, by: User) -> Deal:
             params={"enterprise": enterprise.name, "patent": patent.title},
             link=reverse("enterprises:deals"),
         )
+    matching_hooks.profile_changed(deal.enterprise_id)
     return deal

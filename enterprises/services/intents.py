@@ -24,6 +24,7 @@ from enterprises.models import (
     IntentKind,
     IntentStatus,
 )
+from matching import hooks as matching_hooks
 from notifications import services as notifications
 from patents.models import Patent
 from refdata import workdays
@@ -133,6 +134,7 @@ def declare_intent(
             params=_params(intent),
             link=_link(intent),
         )
+    matching_hooks.profile_changed(intent.enterprise_id)
     return intent
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import OrgKind, User
 from enterprises.models import NeedStatus, TechnologyNeed
+from matching import hooks as matching_hooks
 from patents.models import DealForm
 from refdata.models import Industry, Region
 
@@ -110,6 +111,7 @@ def create_need(
             created_by=by,
         )
         need.industries.set(industries)
+    matching_hooks.profile_changed(need.enterprise_id)
     return need
 
 
@@ -153,4 +155,5 @@ def update_need(
     with transaction.atomic():
         need.save()
         need.industries.set(industries)
+    matching_hooks.profile_changed(need.enterprise_id)
     return need

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import OrgKind, User
 from enterprises.models import CooperationIntent, ProspectRating, RatingReason
+from matching import hooks as matching_hooks
 from patents.models import Patent
 
 
@@ -42,4 +43,5 @@ def rate_prospects(
                 "rated_by": by,
             },
         )
+    matching_hooks.profile_changed(rating.enterprise_id)
     return rating

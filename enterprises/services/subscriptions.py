@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import OrgKind, User
 from enterprises.models import Frequency, PatentSubscription, TopicSubscription
+from matching import hooks as matching_hooks
 from notifications import services as notifications
 from patents.models import IN_LIBRARY, Patent, PatentChange
 
@@ -63,6 +64,7 @@ def subscribe_patent(
             "by_email": by_email,
         },
     )
+    matching_hooks.profile_changed(subscription.organisation_id)
     return subscription
 
 

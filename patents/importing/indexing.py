@@ -23,10 +23,18 @@ def _words(run: str) -> tuple[str, ...]:
     return tuple(segment(run))
 
 
+@lru_cache(maxsize=50_000)
+def _part_words(part: str) -> tuple[str, ...]:
+    """Words of one whole field value: titles, fields and products repeat across rows."""
+    words: dict[str, None] = {}
+    for run in _RUN.findall(part):
+        words.update(dict.fromkeys(_words(run)))
+    return tuple(words)
+
+
 def search_text_for(parts: Iterable[str]) -> str:
     seen: dict[str, None] = {}
     for part in parts:
-        for run in _RUN.findall(part or ""):
-            for word in _words(run):
-                seen.setdefault(word, None)
+        if part:
+            seen.update(dict.fromkeys(_part_words(part)))
     return " ".join(seen)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from accounts.models import User
+from matching import hooks as matching_hooks
 from patents.models import ImportJob, Patent, PatentChange
 
 
@@ -36,6 +37,10 @@ def record_change(
 ) -> PatentChange | None:
     if not changes:
         return None
-    return PatentChange.objects.create(
+    change = PatentChange.objects.create(
         patent=patent, changed_by=by, source=source, changes=changes, import_job=import_job
     )
+    if patent.is_in_library or "review_status" in changes:
+        # Entering, leaving or changing inside the library changes who it suits.
+        matching_hooks.patent_changed(patent.pk)
+    return change

@@ -9,28 +9,31 @@ job's progress counters, so a job killed at any point resumes from the last comm
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import hashlib
 import io
 import logging
-from collections.abc import Iterator, Sequence
-from itertools import islice
+import os
+from collections.abc import Iterator
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accounts.models import PATENT_OWNER_KINDS, Organisation, Role, User
+from patents.importing import pipeline
 from patents.importing.columns import COLUMNS, header_label
-from patents.importing.files import Spreadsheet, open_spreadsheet
-from patents.importing.rows import RowParser, fold, render_errors
-from patents.importing.upsert import ImportContext, upsert_chunk
+from patents.importing.files import open_spreadsheet
+from patents.importing.rows import fold
+from patents.importing.upsert import ImportContext, search_text, upsert_chunk
 from patents.models import ImportJob, ImportRowError, ImportStatus
 from refdata.models import Industry
 
@@ -119,14 +122,6 @@ def _claim(job_id: int) -> ImportJob | None:
 
 
 def _import(job: ImportJob) -> None:
-    try:
-        with job.file.open("rb") as stored:
-            sheet = open_spreadsheet(stored, name=job.original_name, size=job.size_bytes)
-    except ValidationError as exc:
-        # The file passed these checks on upload; refusing now means the settings changed.
-        _finish(job, ImportStatus.REJECTED, file_error=" ".join(exc.messages))
-        return
-    parser = _parser_for(job, sheet)
     context = ImportContext(
         organisation_id=job.organisation_id,
         user_id=job.uploaded_by_id,
@@ -134,28 +129,47 @@ def _import(job: ImportJob) -> None:
         college_id=_college_of(job.uploaded_by),
         industry_names=dict(Industry.objects.values_list("code", "name")),
     )
-    headers = {key: sheet.header_for(key) for key in sheet.positions}
-    seen: dict[str, int] = {}  # application number → first row that had it
-    position = 0
-    for chunk in _chunks(sheet.rows()):
-        if position + len(chunk) <= job.processed_rows:
-            _remember_numbers(parser, chunk, seen)  # resuming: committed already
-        elif not _write_chunk(job, parser, context, headers, chunk, seen, position):
-            return  # fenced off: another attempt owns the job now
-        position += len(chunk)
+    spec = pipeline.ReadSpec(
+        open_file=functools.partial(job.file.open, "rb"),
+        name=job.original_name,
+        size=job.size_bytes,
+        language=job.language,
+        departments={
+            fold(name): pk for pk, name in job.organisation.departments.values_list("pk", "name")
+        },
+        industries=frozenset(context.industry_names),
+        chunk_rows=CHUNK_ROWS,
+        skip_rows=job.processed_rows,
+        search_text=functools.partial(search_text, context),
+    )
+    try:
+        with _reader(job, spec) as (headers, chunks):
+            for chunk in chunks:
+                if not _write_chunk(job, context, headers, chunk):
+                    return  # fenced off: another attempt owns the job now
+    except pipeline.FileRejected as exc:
+        # The file passed these checks on upload; refusing now means the settings changed.
+        _finish(job, ImportStatus.REJECTED, file_error=" ".join(exc.messages))
+        return
     _finish(job, ImportStatus.DONE)
 
 
-def _parser_for(job: ImportJob, sheet: Spreadsheet) -> RowParser:
-    departments = {
-        fold(name): pk for pk, name in job.organisation.departments.values_list("pk", "name")
-    }
-    return RowParser(
-        positions=sheet.positions,
-        departments=departments,
-        industries=frozenset(Industry.objects.values_list("code", flat=True)),
-        formula_cells=sheet.formula_cells,
-    )
+@contextlib.contextmanager
+def _reader(
+    job: ImportJob, spec: pipeline.ReadSpec
+) -> Iterator[tuple[dict[str, str], Iterator[pipeline.ParsedChunk]]]:
+    """Read in a forked process when it pays (more than a chunk to go, fork available, enabled);
+    in this process otherwise (small files, tests, platforms without fork)."""
+    remaining = job.total_rows - job.processed_rows
+    if (
+        getattr(settings, "INVENTORY_IMPORT_FORK", True)
+        and hasattr(os, "fork")
+        and remaining > spec.chunk_rows
+    ):
+        with pipeline.forked(spec) as reading:
+            yield reading
+    else:
+        yield pipeline.read(spec)
 
 
 def _college_of(user: User | None) -> int | None:
@@ -164,72 +178,43 @@ def _college_of(user: User | None) -> int | None:
     return None
 
 
-def _chunks(rows: Iterator[tuple[int, Sequence[object]]]) -> Iterator[list[Any]]:
-    while chunk := list(islice(rows, CHUNK_ROWS)):
-        yield chunk
-
-
-def _remember_numbers(parser: RowParser, chunk: list[Any], seen: dict[str, int]) -> None:
-    for row_number, cells in chunk:
-        if _blank(cells):
-            continue
-        parsed = parser.parse(row_number, cells)
-        if parsed.application_no:
-            seen.setdefault(parsed.application_no, row_number)
-
-
-def _blank(cells: Sequence[object]) -> bool:
-    return all(cell is None or str(cell).strip() == "" for cell in cells)
-
-
 def _write_chunk(
     job: ImportJob,
-    parser: RowParser,
     context: ImportContext,
     headers: dict[str, str],
-    chunk: list[Any],
-    seen: dict[str, int],
-    position: int,
+    chunk: pipeline.ParsedChunk,
 ) -> bool:
-    """Validate and write one chunk with the job's counters, atomically; False if fenced off."""
-    valid: dict[str, tuple[int, dict[str, Any]]] = {}
-    rejected: list[Any] = []
-    for row_number, cells in chunk:
-        if _blank(cells):
-            continue
-        parsed = parser.parse(row_number, cells)
-        number = parsed.application_no
-        if number and number in seen:
-            first_row = seen[number]
-            parsed.errors.append(
-                ("application_no", number, "duplicate", {"value": number, "first_row": first_row})
-            )
-        elif number:
-            seen[number] = row_number
-        if parsed.errors:
-            rejected.append(parsed)
-        else:
-            valid[number] = (row_number, parsed.values)
+    """Write one validated chunk with the job's counters, atomically; False if fenced off."""
     errors = [
         ImportRowError(
             job_id=job.pk, row_number=row, column=column, value=value[:2000], code=code,
             params=params, message=message,
         )
-        for parsed in rejected
-        for row, column, value, code, params, message in render_errors(parsed, headers)
+        for row, column, value, code, params, message in chunk.errors
     ]  # fmt: skip
+    valid = chunk.valid
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if (locked.status, locked.attempts) != (ImportStatus.RUNNING, job.attempts):
             return False
-        if locked.processed_rows > position:
+        if locked.processed_rows > chunk.position:
             return True  # this chunk was committed by an earlier attempt
         # One import at a time per institution: the records' unique key is per institution.
         Organisation.objects.select_for_update().filter(pk=job.organisation_id).first()
+        if connection.vendor == "postgresql":
+            # Don't wait for the WAL flush at each chunk's commit: a server crash can lose only
+            # the last chunks as a whole, with the job's counters in the same transaction, so
+            # the resumed job redoes exactly those. Atomicity and isolation are unchanged.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         errors += _other_college_errors(context, valid, headers)
-        outcome = upsert_chunk(context, [(n, values) for n, (_r, values) in valid.items()])
+        outcome = upsert_chunk(
+            context,
+            [(number, values) for number, (_row, values) in valid.items()],
+            chunk.search_texts,
+        )
         ImportRowError.objects.bulk_create(errors, ignore_conflicts=True)
-        job.processed_rows = position + len(chunk)
+        job.processed_rows = chunk.position + chunk.size
         ImportJob.objects.filter(pk=job.pk).update(
             processed_rows=job.processed_rows,
             created_count=F("created_count") + outcome.created,
@@ -279,8 +264,6 @@ def _finish(job: ImportJob, status: str, *, file_error: str = "") -> None:
 def requeue_stale_imports(*, stale_after: datetime.timedelta | None = None) -> list[int]:
     """Hand jobs whose worker died (RUNNING, silent heartbeat) or whose message was lost
     (PENDING for long) back to a worker; give up after MAX_ATTEMPTS. Returns the requeued ids."""
-    from django.conf import settings
-
     seconds = int(getattr(settings, "INVENTORY_IMPORT_STALE_SECONDS", 300))
     if stale_after is None:
         stale_after = datetime.timedelta(seconds=seconds)

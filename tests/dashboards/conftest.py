@@ -90,3 +90,16 @@ def world(zhejiang_university, guangdong_university, bureau_zj, bureau_gd) -> Wo
 def refreshed(world: World) -> World:
     services.refresh_statistics()
     return world
+
+
+@pytest.fixture
+def activity(world: World):  # type: ignore[no-untyped-def]
+    from tests.dashboards.factories import build_activity
+
+    return build_activity(world.zj_patents, world.gd_patents)
+
+
+@pytest.fixture
+def refreshed_activity(activity):  # type: ignore[no-untyped-def]
+    services.refresh_statistics()
+    return activity

@@ -76,7 +76,7 @@ def test_monthly_report_has_a_sheet_per_section_with_the_months_entries(
     client.force_login(bureau_zj)
     response = client.get(reverse("dashboards:monthly_report", args=[ZJ, "2026-10"]))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Inventory"]
+    assert book.sheetnames == ["Inventory", "Demand", "Conversion", "Responsiveness", "Evaluation"]
     rows = list(book["Inventory"].iter_rows(values_only=True))
     assert rows[0][:3] == ("Figure", "To date", "In 2026-10")
     assert rows[1][:3] == ("Patents inventoried", 8, 4)

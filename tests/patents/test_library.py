@@ -55,9 +55,18 @@ def vision(guangdong_university):
 def test_search_runs_on_postgresql_with_the_gin_index():
     assert connection.vendor == "postgresql", "the library search tests must run on PostgreSQL"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'patent_search_text_gin'")
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'patent_search_vector_gin'"
+        )
         (definition,) = cursor.fetchone()
-    assert "to_tsvector('simple'::regconfig, search_text)" in definition
+        cursor.execute(
+            "SELECT is_generated, generation_expression FROM information_schema.columns "
+            "WHERE table_name = 'patents_patent' AND column_name = 'search_vector'"
+        )
+        generated, expression = cursor.fetchone()
+    assert "USING gin (search_vector)" in definition
+    assert generated == "ALWAYS"
+    assert "to_tsvector('simple'::regconfig, search_text)" in expression
 
 
 def test_chinese_keyword_finds_the_patent(enterprise_user, separator, vision):
@@ -175,3 +184,15 @@ def test_library_needs_sign_in(client, separator):
     assert client.get(reverse("api:library-list")).status_code in (401, 403)
     response = client.get(reverse("patents:library"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_demo_patents_are_searchable_and_loading_twice_adds_none(
+    enterprise_user, zhejiang_university
+):
+    from patents.demo import load_patents
+
+    assert load_patents([zhejiang_university], per_owner=12) == 12
+    assert load_patents([zhejiang_university], per_owner=12) == 0
+    in_library = _ids(library_for(enterprise_user))
+    assert in_library
+    assert _filtered(enterprise_user, q="本发明") == in_library  # every abstract says it

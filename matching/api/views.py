@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from rest_framework import generics, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import OrgKind, User
+from matching import selectors, services
+from matching.api.serializers import LikelyTakerSerializer, RecommendationSerializer
+from matching.filters import RecommendationFilter
+from matching.models import Match
+from patents.selectors import patents_for
+
+
+class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
+    """An enterprise's recommended library patents with reasons; other roles get 403."""
+
+    serializer_class = RecommendationSerializer
+    filterset_class = RecommendationFilter
+
+    def get_queryset(self) -> QuerySet[Match]:
+        user: User = self.request.user  # type: ignore[assignment]
+        if user.org_kind != OrgKind.ENTERPRISE:
+            raise PermissionDenied
+        return selectors.recommendations_for(user)
+
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk: str | None = None) -> Response:
+        services.dismiss_match(match=self.get_object(), by=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LikelyTakersView(generics.ListAPIView):
+    """Enterprises likely to take up one of your patents (only those that allowed it)."""
+
+    serializer_class = LikelyTakerSerializer
+
+    def get_queryset(self) -> QuerySet[Match]:
+        patent = get_object_or_404(patents_for(self.request.user), pk=self.kwargs["patent_pk"])
+        return selectors.likely_takers_for(self.request.user, patent)

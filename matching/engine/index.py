@@ -1,0 +1,412 @@
+"""The patent index: every patent's vectors and attributes as flat arrays, built once, persisted,
+and extended incrementally.
+
+Memory at 1M patents (abstracts, 128 features per block): the text matrix and its coverage twin
+share one sparsity pattern, ~256M entries -> about 2 GB for data + indices; everything else is
+small. The transposed copies used for scoring are built lazily and can be dropped with
+`drop_caches()`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .config import ScoringConfig
+from .features import FeatureConfig, Vectorizer, l1_idf_rows
+from .ipc import LEVELS, IpcVocab, patent_matrix
+from .text import Segmenter, ipc_domain_terms, load_ipc_titles
+
+FORMAT_VERSION = 1
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def patent_body(record: Mapping[str, Any]) -> str:
+    """The non-title text of a patent record: application field and abstract."""
+    return " ".join(t for t in (_text(record.get("application_field")), _text(record.get("abstract"))) if t)
+
+
+class Codes:
+    """Interning of short strings (provinces, deal forms) to small integers."""
+
+    def __init__(self, values: Sequence[str] = ()) -> None:
+        self.values: list[str] = list(values)
+        self.code: dict[str, int] = {v: i for i, v in enumerate(self.values)}
+
+    def get(self, value: str, grow: bool = True) -> int:
+        if not value:
+            return -1
+        c = self.code.get(value)
+        if c is None:
+            if not grow:
+                return -2  # known to be unknown: equals nothing, not even another unknown
+            c = len(self.values)
+            self.values.append(value)
+            self.code[value] = c
+        return c
+
+
+@dataclass
+class PatentBatch:
+    """Vectors and attributes of some patents: index rows, or new records not (yet) indexed."""
+
+    ids: list[str]
+    titles: list[str]
+    x: sp.csr_matrix  # unit TF-IDF rows
+    cov: sp.csr_matrix  # same pattern, idf shares summing to 1 (coverage)
+    ipc: sp.csr_matrix  # binary codes, all levels
+    hub: np.ndarray
+    province: np.ndarray  # int codes, -1 none
+    deal: np.ndarray  # bitmask over deal form codes
+    rows: np.ndarray | None = None  # index rows when taken from the index
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass
+class PatentIndex:
+    """All patents of the pool. Build with `PatentIndex.build`, persist with `save` / `load`."""
+
+    feature_config: FeatureConfig
+    scoring: ScoringConfig
+    domain_terms: tuple[str, ...]
+    vectorizer: Vectorizer
+    ids: list[str]
+    titles: list[str]
+    x: sp.csr_matrix
+    cov: sp.csr_matrix
+    ipc: sp.csr_matrix
+    ipc_vocab: IpcVocab
+    hub: np.ndarray
+    ref_rows: np.ndarray
+    province: np.ndarray
+    deal: np.ndarray
+    provinces: Codes
+    deal_forms: Codes
+    row: dict[str, int] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # --- construction -----------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        ipc_titles_path: str | Path | None = None,
+        feature_config: FeatureConfig | None = None,
+        scoring: ScoringConfig | None = None,
+        domain_terms: Sequence[str] | None = None,
+    ) -> PatentIndex:
+        """Vectorise `records` (the patent JSONL shape), fit idf on them, compute hubness.
+
+        `ipc_titles_path` (the IPC reference CSV) gives jieba its domain dictionary; pass
+        `domain_terms` instead to reuse a list. Duplicate ids keep the first record.
+        """
+        feature_config = feature_config or FeatureConfig()
+        scoring = scoring or ScoringConfig()
+        if domain_terms is None:
+            domain_terms = (
+                ipc_domain_terms(load_ipc_titles(ipc_titles_path)) if ipc_titles_path else []
+            )
+        recs = _dedupe(records)
+        vectorizer = Vectorizer(feature_config, Segmenter(domain_terms))
+        counts = vectorizer.count(
+            [_text(r.get("title")) for r in recs], [patent_body(r) for r in recs]
+        )
+        vectorizer.fit(counts)
+        x = vectorizer.weight(counts)
+        vocab = IpcVocab()
+        ipc = patent_matrix([list(r.get("ipc") or []) for r in recs], vocab)
+        provinces = Codes()
+        deal_forms = Codes()
+        n = len(recs)
+        index = cls(
+            feature_config=feature_config,
+            scoring=scoring,
+            domain_terms=tuple(domain_terms),
+            vectorizer=vectorizer,
+            ids=[str(r["id"]) for r in recs],
+            titles=[_text(r.get("title")) for r in recs],
+            x=x,
+            cov=l1_idf_rows(x, vectorizer.idf),
+            ipc=ipc,
+            ipc_vocab=vocab,
+            hub=np.zeros(n, np.float32),
+            ref_rows=_reference_rows(n, scoring.hub_reference),
+            province=np.array(
+                [provinces.get(_text(r.get("province"))) for r in recs], dtype=np.int32
+            ),
+            deal=np.array([_deal_bits(r.get("deal_forms"), deal_forms) for r in recs], np.int64),
+            provinces=provinces,
+            deal_forms=deal_forms,
+        )
+        index.row = {pid: i for i, pid in enumerate(index.ids)}
+        index.hub = index._hubness(index.x, np.arange(n))
+        return index
+
+    def add(self, records: Iterable[Mapping[str, Any]]) -> np.ndarray:
+        """Append new patents (ids already indexed are skipped). idf and the hub reference set
+        stay as they are, so existing scores do not move; rebuild now and then to refresh idf.
+        Returns the rows of the added patents."""
+        recs = [r for r in _dedupe(records) if str(r["id"]) not in self.row]
+        if not recs:
+            return np.zeros(0, np.int64)
+        batch = self.vectorise(recs)
+        start = self.size
+        self.ids.extend(batch.ids)
+        self.titles.extend(batch.titles)
+        self.x = sp.vstack([self.x, batch.x]).tocsr()
+        self.cov = sp.vstack([self.cov, batch.cov]).tocsr()
+        ipc_old = self.ipc.copy()
+        ipc_old.resize((ipc_old.shape[0], len(self.ipc_vocab)))
+        self.ipc = sp.vstack([ipc_old, batch.ipc]).tocsr()
+        self.hub = np.concatenate([self.hub, batch.hub])
+        self.province = np.concatenate([self.province, batch.province])
+        self.deal = np.concatenate([self.deal, batch.deal])
+        for i, pid in enumerate(batch.ids):
+            self.row[pid] = start + i
+        self.drop_caches()
+        return np.arange(start, self.size)
+
+    def vectorise(self, records: Sequence[Mapping[str, Any]]) -> PatentBatch:
+        """Vectors of patents that need not be in the index (e.g. one new patent to place)."""
+        x = self.vectorizer.transform(
+            [_text(r.get("title")) for r in records], [patent_body(r) for r in records]
+        )
+        ipc = patent_matrix([list(r.get("ipc") or []) for r in records], self.ipc_vocab)
+        return PatentBatch(
+            ids=[str(r["id"]) for r in records],
+            titles=[_text(r.get("title")) for r in records],
+            x=x,
+            cov=l1_idf_rows(x, self.vectorizer.idf),
+            ipc=ipc,
+            hub=self._hubness(x, None),
+            province=np.array(
+                [self.provinces.get(_text(r.get("province"))) for r in records], dtype=np.int32
+            ),
+            deal=np.array(
+                [_deal_bits(r.get("deal_forms"), self.deal_forms) for r in records], np.int64
+            ),
+        )
+
+    def batch(self, rows: np.ndarray | None = None) -> PatentBatch:
+        """Index rows (all when None) as a PatentBatch, without copying when all."""
+        if rows is None:
+            return PatentBatch(
+                ids=self.ids,
+                titles=self.titles,
+                x=self.x,
+                cov=self.cov,
+                ipc=self.ipc_matrix(),
+                hub=self.hub,
+                province=self.province,
+                deal=self.deal,
+                rows=np.arange(self.size),
+            )
+        rows = np.asarray(rows, dtype=np.int64)
+        return PatentBatch(
+            ids=[self.ids[r] for r in rows],
+            titles=[self.titles[r] for r in rows],
+            x=self.x[rows],
+            cov=self.cov[rows],
+            ipc=self.ipc_matrix()[rows],
+            hub=self.hub[rows],
+            province=self.province[rows],
+            deal=self.deal[rows],
+            rows=rows,
+        )
+
+    # --- hubness ----------------------------------------------------------------------------
+
+    def _hubness(self, x: sp.csr_matrix, rows: np.ndarray | None, block: int = 2048) -> np.ndarray:
+        """Mean cosine of each row of `x` to its `hub_k` nearest patents of the reference set
+        (itself excluded). A generic title ("检测装置") sits close to many patents and gets a
+        high hub value; subtracting it is CSLS-style hubness reduction."""
+        ref = self.ref_rows
+        k = min(self.scoring.hub_k, max(len(ref) - 1, 0))
+        out = np.zeros(x.shape[0], np.float32)
+        if k == 0:
+            return out
+        ref_t = self.x[ref].T.tocsr()
+        pos_in_ref = np.full(self.size, -1, np.int64)
+        pos_in_ref[ref] = np.arange(len(ref))
+        for start in range(0, x.shape[0], block):
+            stop = min(start + block, x.shape[0])
+            sims = (x[start:stop] @ ref_t).toarray()
+            if rows is not None:
+                own = pos_in_ref[rows[start:stop]]
+                hit = np.nonzero(own >= 0)[0]
+                sims[hit, own[hit]] = -np.inf
+            top = -np.partition(-sims, k - 1, axis=1)[:, :k]
+            out[start:stop] = top.mean(axis=1)
+        return out
+
+    # --- lookups and caches -----------------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def ipc_matrix(self) -> sp.csr_matrix:
+        """IPC codes with as many columns as the vocabulary has now (profiles may add codes)."""
+        if self.ipc.shape[1] != len(self.ipc_vocab):
+            m = self.ipc.copy()
+            m.resize((m.shape[0], len(self.ipc_vocab)))
+            self.ipc = m.tocsr()
+        return self.ipc
+
+    def cached(self, name: str) -> Any:
+        """Lazily built derived structures: transposes for scoring, the retrieval index."""
+        if name not in self._cache:
+            if name == "xt":
+                self._cache[name] = self.x.T.tocsr()
+            elif name == "covt":
+                self._cache[name] = self.cov.T.tocsr()
+            else:
+                raise KeyError(name)
+        return self._cache[name]
+
+    def put_cache(self, name: str, value: Any) -> None:
+        self._cache[name] = value
+
+    def has_cache(self, name: str) -> bool:
+        return name in self._cache
+
+    def drop_caches(self) -> None:
+        self._cache.clear()
+
+    def subclass_codes(self, row: int) -> list[str]:
+        return self.codes_of_row(row).get("subclass", [])
+
+    def codes_of_row(self, row: int, ipc: sp.csr_matrix | None = None) -> dict[str, list[str]]:
+        m = self.ipc if ipc is None else ipc
+        out: dict[str, list[str]] = {level: [] for level in LEVELS}
+        for col in m.indices[m.indptr[row] : m.indptr[row + 1]]:
+            level, code = self.ipc_vocab.keys[col].split(":", 1)
+            out[level].append(code)
+        return out
+
+    # --- persistence ------------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> None:
+        """One .npz file: numeric arrays plus gzip'd JSON metadata (no pickle)."""
+        idf = self.vectorizer.idf
+        nz = np.nonzero(idf)[0]
+        meta = {
+            "format": FORMAT_VERSION,
+            "feature_config": asdict(self.feature_config),
+            "scoring": asdict(self.scoring),
+            "domain_terms": list(self.domain_terms),
+            "n_docs": self.vectorizer.n_docs,
+            "ids": self.ids,
+            "titles": self.titles,
+            "ipc_vocab": self.ipc_vocab.keys,
+            "provinces": self.provinces.values,
+            "deal_forms": self.deal_forms.values,
+        }
+        blob = np.frombuffer(gzip.compress(json.dumps(meta).encode("utf-8")), dtype=np.uint8)
+        ipc = self.ipc_matrix()
+        with open(path, "wb") as handle:
+            np.savez(
+                handle,
+                meta=blob,
+                x_data=self.x.data,
+                x_indices=self.x.indices,
+                x_indptr=self.x.indptr,
+                cov_data=self.cov.data,
+                ipc_indices=ipc.indices,
+                ipc_indptr=ipc.indptr,
+                hub=self.hub,
+                ref_rows=self.ref_rows,
+                province=self.province,
+                deal=self.deal,
+                idf_at=nz,
+                idf=idf[nz],
+            )
+
+    @classmethod
+    def load(cls, path: str | Path) -> PatentIndex:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(gzip.decompress(z["meta"].tobytes()).decode("utf-8"))
+            if meta.get("format") != FORMAT_VERSION:
+                raise ValueError(f"unsupported patent index format {meta.get('format')!r}")
+            fc = meta["feature_config"]
+            fc["char_ngrams"] = tuple(fc["char_ngrams"])
+            feature_config = FeatureConfig(**fc)
+            scoring = ScoringConfig(**meta["scoring"])
+            n = len(meta["ids"])
+            dim = feature_config.dim
+            x = sp.csr_matrix((z["x_data"], z["x_indices"], z["x_indptr"]), shape=(n, dim))
+            cov = sp.csr_matrix((z["cov_data"], z["x_indices"], z["x_indptr"]), shape=(n, dim))
+            vocab = IpcVocab(meta["ipc_vocab"])
+            ipc_indices = z["ipc_indices"]
+            ipc = sp.csr_matrix(
+                (np.ones(len(ipc_indices), np.float32), ipc_indices, z["ipc_indptr"]),
+                shape=(n, len(vocab)),
+            )
+            vectorizer = Vectorizer(feature_config, Segmenter(meta["domain_terms"]))
+            idf = np.zeros(dim, np.float32)
+            idf[z["idf_at"]] = z["idf"]
+            vectorizer.idf = idf
+            vectorizer.n_docs = int(meta["n_docs"])
+            index = cls(
+                feature_config=feature_config,
+                scoring=scoring,
+                domain_terms=tuple(meta["domain_terms"]),
+                vectorizer=vectorizer,
+                ids=list(meta["ids"]),
+                titles=list(meta["titles"]),
+                x=x,
+                cov=cov,
+                ipc=ipc,
+                ipc_vocab=vocab,
+                hub=z["hub"].astype(np.float32),
+                ref_rows=z["ref_rows"].astype(np.int64),
+                province=z["province"].astype(np.int32),
+                deal=z["deal"].astype(np.int64),
+                provinces=Codes(meta["provinces"]),
+                deal_forms=Codes(meta["deal_forms"]),
+            )
+        index.row = {pid: i for i, pid in enumerate(index.ids)}
+        return index
+
+
+def _dedupe(records: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    seen: set[str] = set()
+    out: list[Mapping[str, Any]] = []
+    for r in records:
+        pid = str(r["id"])
+        if pid not in seen:
+            seen.add(pid)
+            out.append(r)
+    return out
+
+
+def _reference_rows(n: int, limit: int) -> np.ndarray:
+    """All rows when the pool is small, else a fixed seeded sample: the hub then measures
+    density at the same quantile whatever the pool size, and costs n x limit, not n x n."""
+    if n <= limit:
+        return np.arange(n, dtype=np.int64)
+    rng = np.random.default_rng(20240601)
+    return np.sort(rng.choice(n, size=limit, replace=False)).astype(np.int64)
+
+
+def _deal_bits(forms: Any, codes: Codes) -> int:
+    bits = 0
+    for form in forms or []:
+        c = codes.get(str(form))
+        if 0 <= c < 63:
+            bits |= 1 << c
+    return bits

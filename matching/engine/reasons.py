@@ -1,0 +1,205 @@
+"""Why a patent matches a profile: structured reasons, computed only for the pairs shown.
+
+A reason is `Reason(code, params)`; the platform translates codes, and `render_reasons` gives
+plain English for files. Codes (params):
+
+  similar_to_liked     {"count": int, "example_title": str}  liked patents with cosine >= 0.2
+  matches_need_terms   {"terms": [str]}  keywords / need words found in the patent
+  shared_ipc           {"ipc": "G06F 16"}  finest shared IPC code (group > subclass > class)
+  industry_ipc         {"ipc": "H01M"}  shared code known only through the industry concordance
+  shared_terms         {"terms": [str]}  distinctive words shared with the most similar liked one
+  deal_form_offered    {"forms": [str]}  deal forms offered that the enterprise prefers
+  same_province        {}
+
+Everything here is per pair and cheap (a few small sparse products), so it is run for the top-k
+of each list only, never inside the scoring loops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .features import cross, hash_char_ngrams, hash_words
+from .index import PatentBatch, PatentIndex
+from .ipc import LEVELS
+from .profiles import ProfileMatrix
+from .text import GENERIC_TERMS, _CJK_ONLY, normalise
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "params": dict(self.params)}
+
+
+def _term_buckets(term: str, dim: int) -> np.ndarray:
+    """Buckets that must all be present for a document to contain `term`: the whole term as a
+    char n-gram when it has <= 3 characters, else all its character trigrams; a Latin term is
+    one word bucket."""
+    if _CJK_ONLY.match(term):
+        n = min(len(term), 3)
+        _, buckets = hash_char_ngrams([term], (n,), dim)
+        return np.unique(buckets)
+    return hash_words([term], dim)
+
+
+def _contains(features: np.ndarray, buckets: np.ndarray) -> bool:
+    return len(buckets) > 0 and bool(np.isin(buckets, features).all())
+
+
+class Explainer:
+    """Reasons for (profile, patent) pairs. Holds small caches (term buckets, liked titles' words)."""
+
+    def __init__(self, profiles: ProfileMatrix, index: PatentIndex) -> None:
+        self.pm = profiles
+        self.index = index
+        self.s = profiles.scoring
+        self.dim = index.feature_config.dim
+        self._buckets: dict[str, np.ndarray] = {}
+        self._need_words: dict[int, list[str]] = {}
+        self._words: dict[str, list[str]] = {}
+        self._idf: dict[str, float] = {}
+
+    def words(self, text: str) -> list[str]:
+        """Distinct non-generic words of a text (cached: titles recur across pairs)."""
+        if text not in self._words:
+            seg = self.index.vectorizer.segmenter
+            self._words[text] = [
+                w for w in dict.fromkeys(seg.words(normalise(text))) if w not in GENERIC_TERMS
+            ]
+        return self._words[text]
+
+    def idf(self, word: str) -> float:
+        if word not in self._idf:
+            self._idf[word] = float(self.index.vectorizer.idf[hash_words([word], self.dim)[0]])
+        return self._idf[word]
+
+    def buckets(self, term: str) -> np.ndarray:
+        if term not in self._buckets:
+            self._buckets[term] = _term_buckets(term, self.dim)
+        return self._buckets[term]
+
+    def _profile_terms(self, i: int) -> list[str]:
+        """Keywords, then distinctive words of the need description (by idf, highest first)."""
+        if i not in self._need_words:
+            words = sorted(self.words(self.pm.need_text[i]), key=lambda w: -self.idf(w))
+            self._need_words[i] = list(dict.fromkeys([*self.pm.need_terms(i), *words]))
+        return self._need_words[i]
+
+    def _shared_words(self, a: str, b: str) -> list[str]:
+        wb = set(self.words(b))
+        shared = sorted((w for w in self.words(a) if w in wb), key=lambda w: -self.idf(w))
+        return shared[: self.s.max_terms]
+
+    def explain(self, i: int, batch: PatentBatch, cols: Sequence[int]) -> list[list[Reason]]:
+        """Reasons for profile `i` and the patents `batch` columns `cols`, in importance order."""
+        pm, index = self.pm, self.index
+        cols = list(cols)
+        if not cols:
+            return []
+        liked_rows = pm.liked[i].indices
+        liked_rows = liked_rows[liked_rows < index.size]
+        sub_x = batch.x[cols]
+        sims = cross(index.x[liked_rows], sub_x)
+        terms = self._profile_terms(i)
+        interest = pm.interest_codes[i]
+        industry_only = pm.industry_only_codes[i]
+        out: list[list[Reason]] = []
+        for j, col in enumerate(cols):
+            reasons: list[Reason] = []
+            features = sub_x.indices[sub_x.indptr[j] : sub_x.indptr[j + 1]]
+            title = batch.titles[col]
+            example = ""
+            if len(liked_rows):
+                close = sims[:, j] >= self.s.similar_threshold
+                if close.any():
+                    best = int(np.argmax(sims[:, j]))
+                    example = index.titles[int(liked_rows[best])]
+                    reasons.append(
+                        Reason(
+                            "similar_to_liked",
+                            {"count": int(close.sum()), "example_title": example},
+                        )
+                    )
+            found = [t for t in terms if _contains(features, self.buckets(t))]
+            if not found and title:
+                found = [t for t in terms if t in normalise(title)]
+            if found:
+                reasons.append(Reason("matches_need_terms", {"terms": found[: self.s.max_terms]}))
+            codes = index.codes_of_row(col, batch.ipc)
+            for level in reversed(LEVELS):
+                shared = sorted(set(codes[level]) & interest[level])
+                if shared:
+                    code = shared[0]
+                    kind = "industry_ipc" if code in industry_only else "shared_ipc"
+                    reasons.append(Reason(kind, {"ipc": code}))
+                    break
+            if example and not found:
+                words = self._shared_words(title, example)
+                if words:
+                    reasons.append(Reason("shared_terms", {"terms": words}))
+            prov = pm.province[i]
+            if prov >= 0 and prov == batch.province[col]:
+                reasons.append(Reason("same_province"))
+            common = int(pm.deal[i]) & int(batch.deal[col])
+            if common:
+                forms = [f for b, f in enumerate(index.deal_forms.values) if common >> b & 1]
+                reasons.append(Reason("deal_form_offered", {"forms": forms}))
+            out.append(reasons)
+        return out
+
+
+def _quote(title: str, limit: int = 40) -> str:
+    title = title.strip()
+    return f"'{title[:limit]}…'" if len(title) > limit else f"'{title}'"
+
+
+def render_reason(reason: Reason | dict[str, Any], audience: str = "enterprise") -> str:
+    """Plain English. `audience` "enterprise" addresses the enterprise ("you"); "patent" talks
+    about the enterprise to the patent's side."""
+    if isinstance(reason, Reason):
+        code, params = reason.code, reason.params
+    else:
+        code, params = reason.get("code", ""), reason.get("params") or {}
+    you = audience == "enterprise"
+    if code == "similar_to_liked":
+        count = int(params.get("count", 1))
+        holder = "you already hold" if you else "the enterprise already holds"
+        what = "a patent" if count == 1 else f"{count} patents"
+        text = f"similar to {what} {holder}"
+        if params.get("example_title"):
+            text += (", e.g. " if count > 1 else ": ") + _quote(str(params["example_title"]))
+        return text
+    if code == "matches_need_terms":
+        terms = ", ".join(str(t) for t in params.get("terms", []))
+        return f"matches {'your' if you else 'its'} need terms: {terms}"
+    if code == "shared_ipc":
+        return f"shares IPC {params.get('ipc', '')}"
+    if code == "industry_ipc":
+        return f"in a field of {'your' if you else 'its'} industry (IPC {params.get('ipc', '')})"
+    if code == "shared_terms":
+        return "shares the terms " + ", ".join(str(t) for t in params.get("terms", []))
+    if code == "same_province":
+        return "in your province" if you else "same province"
+    if code == "deal_form_offered":
+        forms = ", ".join(str(f).replace("_", " ") for f in params.get("forms", []))
+        return f"offers a deal form {'you prefer' if you else 'it prefers'}" + (
+            f" ({forms})" if forms else ""
+        )
+    return str(params.get("text") or code)
+
+
+def render_reasons(reasons: Sequence[Reason | dict[str, Any]], audience: str = "enterprise") -> list[str]:
+    return [render_reason(r, audience) for r in reasons]
+
+
+def render_line(reasons: Sequence[Reason | dict[str, Any]], audience: str = "enterprise") -> str:
+    """One line, e.g. "shares IPC G06F; similar to 3 patents you already hold, e.g. '…'"."""
+    return "; ".join(render_reasons(reasons, audience))

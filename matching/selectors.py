@@ -1,0 +1,47 @@
+"""Reads of matches, scoped by who asks."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from accounts.models import OrgKind, User
+from matching.models import Match, MatchRun
+from patents.models import InventoryCategory, LegalStatus, Patent, ReviewStatus
+from patents.selectors import patents_for
+
+
+def recommendations_for(user: User | AnonymousUser) -> QuerySet[Match]:
+    """An enterprise's own recommended library patents, best first. Nobody else's."""
+    if not user.is_authenticated or not isinstance(user, User):
+        return Match.objects.none()
+    if user.org_kind != OrgKind.ENTERPRISE:
+        return Match.objects.none()
+    return (
+        Match.objects.filter(enterprise_id=user.organisation_id)
+        .filter(
+            patent__review_status=ReviewStatus.ADMITTED,
+            patent__legal_status=LegalStatus.VALID,
+            patent__inventory_category=InventoryCategory.HAS_PROSPECTS,
+        )
+        .select_related("patent", "patent__organisation", "patent__organisation__province")
+        .order_by("rank", "-score")
+    )
+
+
+def likely_takers_for(user: User | AnonymousUser, patent: Patent) -> QuerySet[Match]:
+    """Enterprises likely to take up `patent`, for those who may see the patent's inventory record
+    (its university, its bureau, the national level) — and only enterprises that allowed it."""
+    if not patents_for(user).filter(pk=patent.pk).exists():
+        return Match.objects.none()
+    return (
+        Match.objects.filter(
+            patent=patent, enterprise__enterprise_profile__show_as_likely_taker=True
+        )
+        .select_related("enterprise", "enterprise__province", "enterprise__enterprise_profile")
+        .order_by("-score")
+    )
+
+
+def recent_runs() -> QuerySet[MatchRun]:
+    return MatchRun.objects.order_by("-created_at")

@@ -1,0 +1,197 @@
+"""Read, validate and index an inventory in chunks, optionally in a second process.
+
+Reading the sheet (calamine), validating rows and segmenting search text are pure CPU work that
+needs no database; writing needs the database. On a 2-core machine a forked reader process does
+the first while the importing process writes the previous chunk, so the two overlap. The reader
+never touches the database (it inherits the parent's connection object and must leave it alone:
+it ends with os._exit, so no finaliser ever closes the shared socket) and sends pickled
+ParsedChunks down a pipe, whose small buffer keeps at most a chunk or two in flight.
+
+Duplicate numbers within the file are detected here, in file order, over every row (committed
+chunks of a resumed job included), so the result does not depend on where a job resumed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from patents.importing.files import Spreadsheet, open_spreadsheet
+from patents.importing.rows import RowParser, render_errors
+
+# (row number, column header as in the file, value, code, params, message)
+RenderedError = tuple[int, str, str, str, dict[str, Any], str]
+
+
+@dataclass
+class ParsedChunk:
+    position: int  # rows of the file before this chunk
+    size: int  # rows in this chunk, blank ones included (progress counts them)
+    valid: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # no → row, values
+    search_texts: dict[str, str] = field(default_factory=dict)  # no → search text if new
+    errors: list[RenderedError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReadSpec:
+    """What the reader needs, all picklable and none of it from the database."""
+
+    open_file: Callable[[], Any]  # → a binary file object of the upload
+    name: str
+    size: int
+    language: str
+    departments: dict[str, int]
+    industries: frozenset[str]
+    chunk_rows: int
+    skip_rows: int  # rows committed by an earlier attempt: validated for duplicates only
+    search_text: Callable[[dict[str, Any]], str]
+
+
+class FileRejected(Exception):
+    """The stored file no longer passes the upload checks (settings changed)."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(" ".join(messages))
+        self.messages = messages
+
+
+def _blank(cells: Sequence[object]) -> bool:
+    return all(cell is None or str(cell).strip() == "" for cell in cells)
+
+
+def read(spec: ReadSpec) -> tuple[dict[str, str], Iterator[ParsedChunk]]:
+    """(headers by column key, the chunks still to write), in this process."""
+    with translation.override(spec.language):
+        try:
+            with spec.open_file() as stored:
+                sheet = open_spreadsheet(stored, name=spec.name, size=spec.size)
+        except ValidationError as exc:
+            raise FileRejected(exc.messages) from None
+    headers = {key: sheet.header_for(key) for key in sheet.positions}
+    return headers, _chunks(spec, sheet, headers)
+
+
+def _chunks(spec: ReadSpec, sheet: Spreadsheet, headers: dict[str, str]) -> Iterator[ParsedChunk]:
+    parser = RowParser(
+        positions=sheet.positions,
+        departments=spec.departments,
+        industries=spec.industries,
+        formula_cells=sheet.formula_cells,
+    )
+    seen: dict[str, int] = {}  # application number → first row that had it
+    rows = sheet.rows()
+    position = 0
+    while block := list(islice(rows, spec.chunk_rows)):
+        committed = position + len(block) <= spec.skip_rows
+        with translation.override(spec.language):
+            chunk = _parse_block(spec, parser, headers, block, seen, position, committed)
+        position += len(block)
+        if not committed:
+            yield chunk
+
+
+def _parse_block(
+    spec: ReadSpec,
+    parser: RowParser,
+    headers: dict[str, str],
+    block: list[tuple[int, Sequence[object]]],
+    seen: dict[str, int],
+    position: int,
+    committed: bool,
+) -> ParsedChunk:
+    chunk = ParsedChunk(position=position, size=len(block))
+    for row_number, cells in block:
+        if _blank(cells):
+            continue
+        parsed = parser.parse(row_number, cells)
+        number = parsed.application_no
+        if number and number in seen:
+            parsed.errors.append(
+                (
+                    "application_no",
+                    number,
+                    "duplicate",
+                    {"value": number, "first_row": seen[number]},
+                )
+            )
+        elif number:
+            seen[number] = row_number
+        if committed:
+            continue  # only the numbers matter: this chunk was written by an earlier attempt
+        if parsed.errors:
+            chunk.errors.extend(render_errors(parsed, headers))
+        else:
+            chunk.valid[number] = (row_number, parsed.values)
+            chunk.search_texts[number] = spec.search_text(parsed.values)
+    return chunk
+
+
+@contextlib.contextmanager
+def forked(spec: ReadSpec) -> Iterator[tuple[dict[str, str], Iterator[ParsedChunk]]]:
+    """Like `read`, with the reading done by a child process; the child is reaped on exit."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
+        os.close(read_fd)
+        _child(spec, write_fd)
+    os.close(write_fd)
+    source = os.fdopen(read_fd, "rb")
+    try:
+        kind, payload = pickle.load(source)
+        if kind == "rejected":
+            raise FileRejected(payload)
+        if kind == "error":
+            raise RuntimeError(f"the inventory reader failed:\n{payload}")
+        yield payload, _received(source)
+    finally:
+        source.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # a no-op once it has finished; stops it if we bail out
+        os.waitpid(pid, 0)
+
+
+def _received(source: IO[bytes]) -> Iterator[ParsedChunk]:
+    while True:
+        kind, payload = pickle.load(source)
+        if kind == "end":
+            return
+        if kind == "error":
+            raise RuntimeError(f"the inventory reader failed:\n{payload}")
+        yield payload
+
+
+def _child(spec: ReadSpec, write_fd: int) -> None:  # pragma: no cover - runs in the child
+    code = 0
+    try:
+        with os.fdopen(write_fd, "wb") as sink:
+
+            def send(kind: str, payload: Any) -> None:
+                pickle.dump((kind, payload), sink, protocol=pickle.HIGHEST_PROTOCOL)
+                sink.flush()
+
+            try:
+                headers, chunks = read(spec)
+                send("sheet", headers)
+                for chunk in chunks:
+                    send("chunk", chunk)
+                send("end", None)
+            except FileRejected as exc:
+                send("rejected", exc.messages)
+            except BrokenPipeError:
+                raise
+            except BaseException:
+                send("error", traceback.format_exc())
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)  # never return into the parent's code; never run its finalisers
