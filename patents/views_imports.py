@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 
 from accounts.models import User
 from patents.importing import messages
@@ -92,16 +94,41 @@ def neutralise(value: object) -> str:
 
 @login_required
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rejected rows as CSV, or as .xlsx with ?format=xlsx (in the viewer's language)."""
     job = _job(request, pk)
+    header = [_("Row"), _("Column"), _("Value"), _("Reason")]
+    rows = (
+        [error.row_number, *map(neutralise, (error.column, error.value, reason))]
+        for error in row_errors_for(job).iterator()
+        for reason in (messages.render(error.code, error.params),)
+    )
+    if request.GET.get("format") == "xlsx":
+        return _xlsx_report(job, header, rows)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_("Row"), _("Column"), _("Value"), _("Reason")])
-    for error in row_errors_for(job).iterator():
-        reason = messages.render(error.code, error.params)
-        writer.writerow([error.row_number, *map(neutralise, (error.column, error.value, reason))])
+    writer.writerow(header)
+    writer.writerows(rows)
     # utf-8-sig: Excel on Chinese Windows opens it as UTF-8 only with the BOM.
     response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response
+
+
+def _xlsx_report(job: ImportJob, header: list[str], rows: Iterable[list[object]]) -> HttpResponse:
+    # Write-only keeps memory flat for a report of many thousand rows. Values are neutralised
+    # as in the CSV: openpyxl would otherwise store a cell starting with "=" as a formula.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Rejected rows"))
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.xlsx"'
     return response
 
 

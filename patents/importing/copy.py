@@ -59,7 +59,7 @@ def _patent_columns() -> tuple[tuple[str, str, Any], ...]:
         if field.primary_key:
             continue
         default = field.get_default()
-        columns.append((field.attname, field.column, default))
+        columns.append((field.attname, str(field.column), default))
     return tuple(columns)
 
 
@@ -108,7 +108,7 @@ def insert_history(
     fixed = "\t".join(_text(value) for value in (user_id, now, source, job_id))
     lines = [f"{patent_id}\t{fixed}\t{_text(changes)}\n" for patent_id, changes in entries]
     columns = [
-        PatentChange._meta.get_field(name).column  # type: ignore[union-attr]
+        str(PatentChange._meta.get_field(name).column)  # type: ignore[union-attr]
         for name in ("patent", "changed_by", "changed_at", "source", "import_job", "changes")
     ]
     _copy(connection, PatentChange._meta.db_table, columns, lines)

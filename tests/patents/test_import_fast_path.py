@@ -40,7 +40,7 @@ def _rows() -> list[list[object]]:
     ]  # fmt: skip
 
 
-def _snapshot() -> tuple[list[dict[str, object]], list[tuple[object, ...]]]:
+def _snapshot() -> tuple[list[dict[str, object]], list[tuple[str, str, object, str]]]:
     ignored = {"id", "created_at", "updated_at"}
     records = [
         {key: value for key, value in record.items() if key not in ignored}

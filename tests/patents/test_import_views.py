@@ -103,3 +103,29 @@ def test_api_upload_detail_errors_and_refusals(
     assert client.get(f"/api/imports/{pk}/errors/").status_code == 404
     client.force_login(enterprise_user)
     assert client.post("/api/imports/", {"file": xlsx([GOOD])}).status_code == 403
+
+
+def test_xlsx_report_lists_rejected_rows_as_text_in_the_viewers_language(client, univ_a_staff, job):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(univ_a_staff)
+    response = client.get(
+        reverse("patents:import_report", args=[job.pk]),
+        {"format": "xlsx"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-errors.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Row", "Column", "Value", "Reason")
+    assert rows[1][:3] == (3, "申请号", "'@SUM(1+1)")  # stored as text, never as a formula
+    assert rows[1][3].startswith("“@SUM(1+1)” is not an application number")
+    assert len(rows) == 2
+
+
+def test_xlsx_report_of_another_university_is_404(client, univ_b_staff, job):
+    client.force_login(univ_b_staff)
+    url = reverse("patents:import_report", args=[job.pk])
+    assert client.get(url, {"format": "xlsx"}).status_code == 404
