@@ -170,9 +170,9 @@ def enterprise_profiles(enterprise_ids: list[int]) -> list[dict[str, Any]]:
                 "liked_patents": sorted(str(p) for p in liked - disliked),
                 "disliked_patents": sorted(str(p) for p in disliked),
                 # Never again: patents it has a deal on, and those it called "not relevant".
-            "excluded_patents": sorted(
-                str(p) for p in {*deals.get(eid, []), *feedback.get(eid, [])}
-            ),
+                "excluded_patents": sorted(
+                    str(p) for p in {*deals.get(eid, []), *feedback.get(eid, [])}
+                ),
                 "preferred_deal_forms": sorted(
                     {f for n in own_needs for f in n["preferred_deal_forms"]}
                 ),

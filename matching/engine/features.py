@@ -174,7 +174,9 @@ class Vectorizer:
     def count(self, titles: Sequence[str], bodies: Sequence[str]) -> Counts:
         """Term counts; title tokens count `title_weight` times (titles are dense with meaning,
         abstracts are long and repetitive). Texts are normalised here."""
-        t_char, t_word = self._block_counts([normalise(t) for t in titles], self.config.title_weight)
+        t_char, t_word = self._block_counts(
+            [normalise(t) for t in titles], self.config.title_weight
+        )
         b_char, b_word = self._block_counts([normalise(b) for b in bodies], 1.0)
         return Counts(char=(t_char + b_char).tocsr(), word=(t_word + b_word).tocsr())
 
@@ -269,8 +271,12 @@ def cross(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
     cols = np.union1d(a.indices, b.indices)
     if len(cols) == 0:
         return np.zeros((a.shape[0], b.shape[0]), dtype=np.float32)
-    ac = sp.csr_matrix((a.data, np.searchsorted(cols, a.indices), a.indptr), shape=(a.shape[0], len(cols)))
-    bc = sp.csr_matrix((b.data, np.searchsorted(cols, b.indices), b.indptr), shape=(b.shape[0], len(cols)))
+    ac = sp.csr_matrix(
+        (a.data, np.searchsorted(cols, a.indices), a.indptr), shape=(a.shape[0], len(cols))
+    )
+    bc = sp.csr_matrix(
+        (b.data, np.searchsorted(cols, b.indices), b.indptr), shape=(b.shape[0], len(cols))
+    )
     return np.asarray((ac @ bc.T).toarray(), dtype=np.float32)
 
 

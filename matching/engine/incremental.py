@@ -49,9 +49,7 @@ def score_profile(
     pairs = ranking.row(0)
     rows = [r for r, _ in pairs]
     reasons = Explainer(pm, index).explain(0, index.batch(rows), list(range(len(rows))))
-    return [
-        Match(index.ids[r], float(v), rs) for (r, v), rs in zip(pairs, reasons, strict=True)
-    ]
+    return [Match(index.ids[r], float(v), rs) for (r, v), rs in zip(pairs, reasons, strict=True)]
 
 
 def score_patent(

@@ -33,7 +33,9 @@ def _text(value: Any) -> str:
 
 def patent_body(record: Mapping[str, Any]) -> str:
     """The non-title text of a patent record: application field and abstract."""
-    return " ".join(t for t in (_text(record.get("application_field")), _text(record.get("abstract"))) if t)
+    return " ".join(
+        t for t in (_text(record.get("application_field")), _text(record.get("abstract"))) if t
+    )
 
 
 class Codes:

@@ -112,9 +112,16 @@ class ProfileMatrix:
             cover_rows.append(pattern)
 
         empty = sp.csr_matrix((0, dim), dtype=np.float32)
-        centroid = sp.vstack(
-            [c if c is not None else sp.csr_matrix((1, dim), dtype=np.float32) for c in cent_rows]
-        ).tocsr() if n else empty
+        centroid = (
+            sp.vstack(
+                [
+                    c if c is not None else sp.csr_matrix((1, dim), dtype=np.float32)
+                    for c in cent_rows
+                ]
+            ).tocsr()
+            if n
+            else empty
+        )
         cover = _binary_rows(cover_rows, dim)
 
         # IPC interests: each liked patent, each declared symbol and each industry prefix is one
@@ -148,9 +155,7 @@ class ProfileMatrix:
         ipc = _weighted_rows(ipc_rows, n_codes)
         ipc_any = _binary_rows([np.asarray(sorted(s), np.int64) for s in any_rows], n_codes)
 
-        blocked = _binary_rows(
-            [np.union1d(liked[i], excluded[i]) for i in range(n)], index.size
-        )
+        blocked = _binary_rows([np.union1d(liked[i], excluded[i]) for i in range(n)], index.size)
         liked_m = _binary_rows([np.unique(liked[i]) for i in range(n)], index.size)
 
         pm = cls(
@@ -240,7 +245,9 @@ def _centroids(vectors: sp.csr_matrix, assign: np.ndarray, k: int) -> sp.csr_mat
     )
     sums = (onehot[keep] @ compact).tocsr()
     sums.sort_indices()
-    out = sp.csr_matrix((sums.data, cols[sums.indices], sums.indptr), shape=(len(keep), vectors.shape[1]))
+    out = sp.csr_matrix(
+        (sums.data, cols[sums.indices], sums.indptr), shape=(len(keep), vectors.shape[1])
+    )
     return normalise_rows(out)
 
 
@@ -268,4 +275,3 @@ def _weighted_rows(rows: Sequence[dict[int, float]], n_cols: int) -> sp.csr_matr
         (np.asarray(v, np.float32), (np.asarray(r, np.int64), np.asarray(c, np.int64))),
         shape=(len(rows), n_cols),
     )
-

@@ -44,9 +44,7 @@ class Ranking:
 
     def row(self, q: int) -> list[tuple[int, float]]:
         keep = self.items[q] >= 0
-        return list(
-            zip(self.items[q][keep].tolist(), self.scores[q][keep].tolist(), strict=True)
-        )
+        return list(zip(self.items[q][keep].tolist(), self.scores[q][keep].tolist(), strict=True))
 
 
 @dataclass
@@ -216,7 +214,9 @@ def _merge_columns(
     """Keep the k best (value, lower item id first) per column of two candidate stacks."""
     all_items = np.vstack([best_items, items])
     all_vals = np.vstack([best_vals, vals])
-    order = np.lexsort((np.where(all_items < 0, np.iinfo(np.int64).max, all_items), -all_vals), axis=0)
+    order = np.lexsort(
+        (np.where(all_items < 0, np.iinfo(np.int64).max, all_items), -all_vals), axis=0
+    )
     order = order[:k]
     return (
         np.take_along_axis(all_items, order, axis=0),
@@ -224,7 +224,9 @@ def _merge_columns(
     )
 
 
-def _profile_blocks(pm: ProfileMatrix, n_patents: int, budget: int = 48_000_000) -> Iterator[tuple[int, int]]:
+def _profile_blocks(
+    pm: ProfileMatrix, n_patents: int, budget: int = 48_000_000
+) -> Iterator[tuple[int, int]]:
     """Contiguous profile ranges whose dense block (plus prototype rows) stays within `budget`
     float32 values (~200 MB per array)."""
     n = len(pm)

@@ -196,7 +196,9 @@ def render_reason(reason: Reason | dict[str, Any], audience: str = "enterprise")
     return str(params.get("text") or code)
 
 
-def render_reasons(reasons: Sequence[Reason | dict[str, Any]], audience: str = "enterprise") -> list[str]:
+def render_reasons(
+    reasons: Sequence[Reason | dict[str, Any]], audience: str = "enterprise"
+) -> list[str]:
     return [render_reason(r, audience) for r in reasons]
 
 

@@ -16,12 +16,19 @@ def test_enterprise_need_leads_to_a_recommendation_with_reasons(
     page, celery_worker, zhejiang_university
 ):
     separator = LibraryPatentFactory(
-        organisation=zhejiang_university, title="一种耐高温锂电池隔膜的制备方法",
-        abstract="陶瓷涂层锂电池隔膜，耐高温、热收缩小。", ipc_main="H01M 50/403",
+        organisation=zhejiang_university,
+        title="一种耐高温锂电池隔膜的制备方法",
+        abstract="陶瓷涂层锂电池隔膜，耐高温、热收缩小。",
+        ipc_main="H01M 50/403",
         ipc_subclass="H01M",
     )
-    LibraryPatentFactory(organisation=zhejiang_university, title="一种水稻节水灌溉方法",
-                         abstract="水稻种植灌溉。", ipc_main="A01G 25/00", ipc_subclass="A01G")
+    LibraryPatentFactory(
+        organisation=zhejiang_university,
+        title="一种水稻节水灌溉方法",
+        abstract="水稻种植灌溉。",
+        ipc_main="A01G 25/00",
+        ipc_subclass="A01G",
+    )
     enterprise = OrganisationFactory(kind="enterprise", name="新锂能源有限公司")
     EnterpriseProfileFactory(organisation=enterprise)
     UserFactory(username="buyer", organisation=enterprise, role="admin")

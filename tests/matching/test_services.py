@@ -23,27 +23,54 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def market(zhejiang_university, guangdong_university):
     """A battery-separator enterprise, a library with separator and unrelated patents."""
-    enterprise = OrganisationFactory(kind="enterprise", name="隔膜科技有限公司", province_id="330000")
+    enterprise = OrganisationFactory(
+        kind="enterprise", name="隔膜科技有限公司", province_id="330000"
+    )
     EnterpriseProfileFactory(organisation=enterprise, show_as_likely_taker=True)
     member = UserFactory(username="erin", organisation=enterprise, role="admin")
-    TechnologyNeedFactory(enterprise=enterprise, title="耐高温锂电池隔膜",
-                          description="寻求耐高温的锂电池隔膜涂层技术", keywords=["隔膜", "锂电池"],
-                          ipc_codes=["H01M"])
-    separator = LibraryPatentFactory(organisation=zhejiang_university,
-                                     title="一种耐高温锂电池隔膜的制备方法",
-                                     abstract="本发明公开了一种陶瓷涂层锂电池隔膜，耐高温。",
-                                     ipc_main="H01M 50/403", ipc_subclass="H01M")
-    rice = LibraryPatentFactory(organisation=guangdong_university, title="一种水稻节水灌溉方法",
-                                abstract="涉及水稻种植与灌溉。", ipc_main="A01G 25/00",
-                                ipc_subclass="A01G")
-    draft = LibraryPatentFactory(organisation=zhejiang_university, title="一种锂电池隔膜涂布装置",
-                                 ipc_main="H01M 50/403", ipc_subclass="H01M",
-                                 review_status=ReviewStatus.DRAFT)
-    lapsed = LibraryPatentFactory(organisation=zhejiang_university, title="一种锂电池隔膜的改性方法",
-                                  ipc_main="H01M 50/403", ipc_subclass="H01M",
-                                  legal_status=LegalStatus.LAPSED)
-    return {"enterprise": enterprise, "member": member, "separator": separator, "rice": rice,
-            "draft": draft, "lapsed": lapsed}
+    TechnologyNeedFactory(
+        enterprise=enterprise,
+        title="耐高温锂电池隔膜",
+        description="寻求耐高温的锂电池隔膜涂层技术",
+        keywords=["隔膜", "锂电池"],
+        ipc_codes=["H01M"],
+    )
+    separator = LibraryPatentFactory(
+        organisation=zhejiang_university,
+        title="一种耐高温锂电池隔膜的制备方法",
+        abstract="本发明公开了一种陶瓷涂层锂电池隔膜，耐高温。",
+        ipc_main="H01M 50/403",
+        ipc_subclass="H01M",
+    )
+    rice = LibraryPatentFactory(
+        organisation=guangdong_university,
+        title="一种水稻节水灌溉方法",
+        abstract="涉及水稻种植与灌溉。",
+        ipc_main="A01G 25/00",
+        ipc_subclass="A01G",
+    )
+    draft = LibraryPatentFactory(
+        organisation=zhejiang_university,
+        title="一种锂电池隔膜涂布装置",
+        ipc_main="H01M 50/403",
+        ipc_subclass="H01M",
+        review_status=ReviewStatus.DRAFT,
+    )
+    lapsed = LibraryPatentFactory(
+        organisation=zhejiang_university,
+        title="一种锂电池隔膜的改性方法",
+        ipc_main="H01M 50/403",
+        ipc_subclass="H01M",
+        legal_status=LegalStatus.LAPSED,
+    )
+    return {
+        "enterprise": enterprise,
+        "member": member,
+        "separator": separator,
+        "rice": rice,
+        "draft": draft,
+        "lapsed": lapsed,
+    }
 
 
 def _run_full() -> MatchRun:
@@ -74,12 +101,17 @@ def test_only_admitted_valid_library_patents_are_matched(market):
 def test_nothing_the_enterprise_already_has_a_deal_on(market):
     from enterprises.models import Deal
 
-    Deal.objects.create(kind=DealKind.TRANSFER, patent=market["separator"],
-                        university=market["separator"].organisation,
-                        enterprise=market["enterprise"], contract_date="2026-01-05")
+    Deal.objects.create(
+        kind=DealKind.TRANSFER,
+        patent=market["separator"],
+        university=market["separator"].organisation,
+        enterprise=market["enterprise"],
+        contract_date="2026-01-05",
+    )
     _run_full()
-    assert not Match.objects.filter(enterprise=market["enterprise"],
-                                    patent=market["separator"]).exists()
+    assert not Match.objects.filter(
+        enterprise=market["enterprise"], patent=market["separator"]
+    ).exists()
 
 
 def test_running_a_shard_twice_changes_nothing_and_pushes_once(market, settings):
@@ -110,19 +142,24 @@ def test_not_relevant_feedback_removes_the_match_and_is_remembered(market, clien
     client.force_login(market["member"])
     response = client.post(reverse("matching:dismiss", args=[match.pk]))
     assert response.status_code == 302
-    assert MatchFeedback.objects.filter(enterprise=market["enterprise"],
-                                        patent=market["separator"]).exists()
+    assert MatchFeedback.objects.filter(
+        enterprise=market["enterprise"], patent=market["separator"]
+    ).exists()
     profile_run = MatchRun.objects.filter(kind="profile").latest("pk")
     services.run_incremental(run_id=profile_run.pk)
-    assert not Match.objects.filter(enterprise=market["enterprise"],
-                                    patent=market["separator"]).exists()
+    assert not Match.objects.filter(
+        enterprise=market["enterprise"], patent=market["separator"]
+    ).exists()
 
 
 def test_new_patent_reaches_matching_enterprises_incrementally(market, zhejiang_university):
     _run_full()
-    newcomer = LibraryPatentFactory(organisation=zhejiang_university,
-                                    title="一种陶瓷涂层锂电池隔膜", ipc_main="H01M 50/449",
-                                    ipc_subclass="H01M")
+    newcomer = LibraryPatentFactory(
+        organisation=zhejiang_university,
+        title="一种陶瓷涂层锂电池隔膜",
+        ipc_main="H01M 50/449",
+        ipc_subclass="H01M",
+    )
     run = services.request_patent_rematch(newcomer.pk)
     services.run_incremental(run_id=run.pk)
     assert Match.objects.filter(enterprise=market["enterprise"], patent=newcomer).exists()

@@ -26,15 +26,19 @@ def _enterprises(count: int) -> list[int]:
     return ids
 
 
-def test_worker_killed_mid_run_is_finished_by_the_sweeper(celery_worker, settings,
-                                                           zhejiang_university):
+def test_worker_killed_mid_run_is_finished_by_the_sweeper(
+    celery_worker, settings, zhejiang_university
+):
     settings.MATCHING_SHARD_SIZE = 2
     for index in range(30):
         LibraryPatentFactory(organisation=zhejiang_university, title=f"一种锂电池隔膜{index}")
     _enterprises(60)
     run = services.start_full_rematch()
-    wait_for(lambda: MatchShard.objects.filter(run=run, status=RunStatus.DONE).exists(),
-             interval=0.05, message="no shard finished")
+    wait_for(
+        lambda: MatchShard.objects.filter(run=run, status=RunStatus.DONE).exists(),
+        interval=0.05,
+        message="no shard finished",
+    )
     celery_worker.kill()
     assert MatchShard.objects.filter(run=run).exclude(status=RunStatus.DONE).exists(), (
         "the worker finished every shard before it could be killed"
@@ -44,8 +48,11 @@ def test_worker_killed_mid_run_is_finished_by_the_sweeper(celery_worker, setting
     )
     celery_worker.start()
     services.requeue_unfinished(older_than=datetime.timedelta(0))
-    wait_for(lambda: MatchRun.objects.get(pk=run.pk).status == RunStatus.DONE, timeout=60,
-             message="the run never finished after the restart")
+    wait_for(
+        lambda: MatchRun.objects.get(pk=run.pk).status == RunStatus.DONE,
+        timeout=60,
+        message="the run never finished after the restart",
+    )
     assert MatchShard.objects.filter(run=run).exclude(status=RunStatus.DONE).count() == 0
     per_enterprise = Match.objects.values("enterprise_id").distinct().count()
     assert per_enterprise == 60

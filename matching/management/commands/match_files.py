@@ -22,9 +22,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         stats = match_files(
-            options["patents"], options["enterprises"], options["top"], options["out"],
+            options["patents"],
+            options["enterprises"],
+            options["top"],
+            options["out"],
             ipc_titles_path=DATA_DIR / "ipc_subclasses.csv",
         )
         summary = ", ".join(f"{k}={v}" for k, v in stats.items())
-        self.stdout.write(f"Wrote {options['out']}/enterprise_to_patents.jsonl and "
-                          f"patent_to_enterprises.jsonl ({summary})")
+        self.stdout.write(
+            f"Wrote {options['out']}/enterprise_to_patents.jsonl and "
+            f"patent_to_enterprises.jsonl ({summary})"
+        )
