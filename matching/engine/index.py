@@ -280,6 +280,9 @@ class PatentIndex:
                 raise KeyError(name)
         return self._cache[name]
 
+    def cached_value(self, name: str) -> Any:
+        return self._cache[name]
+
     def put_cache(self, name: str, value: Any) -> None:
         self._cache[name] = value
 

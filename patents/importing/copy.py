@@ -34,6 +34,8 @@ def available(connection: BaseDatabaseWrapper) -> bool:
 
 def _text(value: Any) -> str:
     """One value as COPY text; the types the row parser produces, and nothing else."""
+    if type(value) is str:  # the commonest case first
+        return value.translate(_ESCAPES) if _SPECIAL.search(value) else value
     if value is None:
         return NULL
     if value is True:
@@ -83,13 +85,17 @@ def insert_patents(connection: BaseDatabaseWrapper, rows: list[dict[str, Any]]) 
         )
         ids = [row[0] for row in cursor.fetchall()]
     columns = _patent_columns()
+    present = {name for values in rows for name in values}
+    # Columns no row sets hold the same default text on every line: format those once.
+    plan = [
+        (attname, default, None if attname in present else _text(default))
+        for attname, _column, default in columns
+    ]
     lines = []
     for patent_id, values in zip(ids, rows, strict=True):
         cells = [str(patent_id)]
-        for attname, _column, default in columns:
-            value = values.get(attname, default)
-            # Mutable defaults (lists) are fresh per row in Django; here they are only read.
-            cells.append(_text(value))
+        for attname, default, constant in plan:
+            cells.append(_text(values.get(attname, default)) if constant is None else constant)
         lines.append("\t".join(cells) + "\n")
     _copy(connection, table, ["id", *(column for _a, column, _d in columns)], lines)
     return ids

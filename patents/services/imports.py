@@ -64,7 +64,7 @@ def start_import(*, organisation: Organisation, file: UploadedFile, by: User) ->
         raise PermissionDenied(_("Only staff of a university or research institute may upload."))
     name = file.name or "inventory"
     size = file.size or 0
-    sheet = open_spreadsheet(file, name=name, size=size)
+    sheet = open_spreadsheet(file, name=name, size=size, rows_needed=False)
     file.seek(0)
     digest = hashlib.sha256()
     for block in file.chunks():

@@ -8,8 +8,11 @@ import pytest
 
 from matching import services
 from matching.models import Match, MatchRun, MatchShard, RunStatus
-from tests.enterprises.factories import EnterpriseProfileFactory, LibraryPatentFactory
-from tests.enterprises.factories import TechnologyNeedFactory
+from tests.enterprises.factories import (
+    EnterpriseProfileFactory,
+    LibraryPatentFactory,
+    TechnologyNeedFactory,
+)
 from tests.factories import OrganisationFactory
 from tests.fixtures.worker import wait_for
 

@@ -114,3 +114,30 @@ def test_csv_in_each_supported_encoding(univ_a_staff, encoding, django_capture_o
     upload = csv_file("申请号,专利名称\n2021101234567,一种电池隔膜\n", encoding=encoding)
     upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, upload)
     assert Patent.objects.get().title == "一种电池隔膜"
+
+
+def test_upload_check_streams_the_header_and_counts_rows_like_the_full_read():
+    import io
+
+    from openpyxl import Workbook
+
+    from patents.importing.files import open_spreadsheet
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet["B1"] = "2023年专利清单"  # a title row, then an empty row, then the header
+    sheet["B3"], sheet["C3"], sheet["D3"] = "序号", "申请号", "Title"
+    sheet["C4"], sheet["D4"] = "202110123456.7", "一种方法"
+    sheet["C9"] = "2021101234567"  # rows 5–8 are empty: absent from the XML
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content = buffer.getvalue()
+
+    def opened(rows_needed: bool) -> tuple[object, ...]:
+        found = open_spreadsheet(
+            io.BytesIO(content), name="f.xlsx", size=len(content), rows_needed=rows_needed
+        )
+        return found.header_row, found.data_rows, sorted(found.positions)
+
+    assert opened(False) == opened(True) == (3, 6, ["application_no", "title"])
