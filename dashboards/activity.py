@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     DurationField,
     Exists,
@@ -28,7 +29,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Concat, Least, TruncMonth
+from django.db.models.functions import Coalesce, Concat, Least, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -157,14 +158,22 @@ def _bucket_filters(buckets: dict[str, Q]) -> Any:
     return build
 
 
-INTENT_KINDS = {kind: Q(kinds__contains=[kind]) for kind in IntentKind.values}
+def _lists(field: str, value: str) -> Q:
+    """`value` is in the JSON list `field`: containment on PostgreSQL; SQLite (the embedded
+    default) has no JSON containment, so match the quoted value in the list's text."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [value]})
+    return Q(**{f"{field}__icontains": f'"{value}"'})
+
+
+INTENT_KINDS = {kind: _lists("kinds", kind) for kind in IntentKind.values}
 DEAL_KIND_BUCKETS = {
     "transfer": Q(kind=DealKind.TRANSFER),
     "licence": Q(kind=DealKind.LICENCE) & ~Q(licence_type=LicenceType.OPEN),
     "open_licence": Q(kind=DealKind.LICENCE, licence_type=LicenceType.OPEN),
     "investment": Q(kind=DealKind.INVESTMENT),
 }
-RATING_REASONS = {reason: Q(reasons__contains=[reason]) for reason in RatingReason.values}
+RATING_REASONS = {reason: _lists("reasons", reason) for reason in RatingReason.values}
 
 INTENT = _on_patent(
     "declared_at",
@@ -226,7 +235,10 @@ def _sum(path: str) -> Measure:
 
 
 #: When a university first answered: accepted or declined, whichever came first.
-FIRST_ANSWER = Least("accepted_at", "declined_at")
+# Coalesced, because SQLite's MIN() of a NULL is NULL where PostgreSQL's LEAST skips it.
+FIRST_ANSWER = Least(
+    Coalesce("accepted_at", "declined_at"), Coalesce("declined_at", "accepted_at")
+)
 ANSWERED = Q(accepted_at__isnull=False) | Q(declined_at__isnull=False)
 ANSWERED_LATE = Q(accepted_at__date__gt=F("answer_due")) | Q(
     accepted_at__isnull=True, declined_at__date__gt=F("answer_due")
@@ -235,6 +247,12 @@ ANSWERED_LATE = Q(accepted_at__date__gt=F("answer_due")) | Q(
 
 def _answer_days(condition: Q | None) -> Any:
     """Sum of calendar days (fractional) from declaration to the first answer."""
+    if connection.vendor != "postgresql":
+        # SQLite (the embedded default): Julian day numbers are fractional days already.
+        days = Func(FIRST_ANSWER, function="julianday", output_field=FloatField()) - Func(
+            F("declared_at"), function="julianday", output_field=FloatField()
+        )
+        return Sum(days, filter=condition, output_field=FloatField())
     elapsed = ExpressionWrapper(FIRST_ANSWER - F("declared_at"), output_field=DurationField())
     seconds = Func(
         elapsed, template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=FloatField()

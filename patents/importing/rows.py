@@ -341,8 +341,14 @@ def _check_email(text: str) -> None:
         raise CellError("bad_email", value=text) from None
 
 
+@lru_cache(maxsize=4096)
+def _folded_choice(key: str, text: str) -> str | None:
+    """Cached: a column of choices holds a handful of distinct words over 100,000 rows."""
+    return _choice_lookup()[key].get(fold(text))
+
+
 def _choice(key: str, text: str) -> str:
-    value = _choice_lookup()[key].get(fold(text))
+    value = _folded_choice(key, text)
     if value is None:
         raise CellError("bad_choice", value=text, field=key)
     return value
@@ -366,6 +372,8 @@ def _date(raw: object, text: str) -> datetime.date | None:
 def _integer(text: str) -> int | None:
     if not text:
         return None
+    if text.isascii() and text.isdigit():
+        return int(text)  # the common case, without the Decimal round trip
     try:
         exact = decimal.Context(traps=[decimal.Inexact])
         return int(decimal.Decimal(text).to_integral_exact(context=exact))

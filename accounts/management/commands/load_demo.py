@@ -13,6 +13,10 @@ from django.db import transaction
 
 from accounts import demo as account_demo
 from accounts.models import OrgKind
+from dashboards import services as dashboard_services
+from enterprises import demo as enterprise_demo
+from evaluation import demo as evaluation_demo
+from matching import services as matching_services
 from patents import demo as patent_demo
 
 
@@ -29,12 +33,12 @@ class Command(BaseCommand):
                 if o.kind in (OrgKind.UNIVERSITY, OrgKind.RESEARCH_INSTITUTE)
             ]
             created = patent_demo.load_patents(owners)
-            from evaluation import demo as evaluation_demo  # appraisal records (issue 6)
-
             evaluation_demo.load_evaluation()
-            from enterprises import demo as enterprise_demo  # profiles, needs, intents (issue 4)
-
             enterprise_demo.load_enterprises()
+        # Derived data: recommendations for every enterprise and the bureaus' statistics. With
+        # Redis configured these run on the workers; in the embedded default, right here.
+        matching_services.start_full_rematch()
+        dashboard_services.refresh_statistics()
         self.stdout.write(
             self.style.SUCCESS(f"Demo loaded: {len(orgs)} organisations, {created} new patents.")
         )
