@@ -92,7 +92,7 @@ def _manage(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
             for k, v in {**os.environ, **(env or {})}.items()
             if k != "DJANGO_ALLOW_ASYNC_UNSAFE"
         },
-        timeout=120,
+        timeout=300,
     )
 
 
@@ -139,3 +139,18 @@ def test_every_string_has_a_chinese_translation_and_the_catalogue_is_compiled():
         if not e.obsolete and compiled.get(e.msgid) != e.msgstr and not e.msgid_plural
     ]
     assert stale == [], "run: python scripts/i18n.py update"
+
+
+def test_demo_runs_on_the_embedded_default(tmp_path):
+    """`make demo` uses SQLite with tasks in-process: migrate and load the demo there too."""
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "REDIS_URL": "",
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    assert _manage("migrate", "--noinput", env=env).returncode == 0
+    result = _manage("load_demo", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Demo loaded" in result.stdout
+    assert "bureau_zj" in result.stdout
