@@ -1,11 +1,17 @@
 """Benchmark: import a 100,000-row .xlsx end to end, ours versus django-import-export.
 
     .venv/bin/python benchmarks/inventory_import.py [--rows 100000] [--skip-import-export]
+        [--skip-ours]        (PANHUO_BENCH_DB=name to use another scratch database)
 
 Creates (or recreates) the scratch database `panhuo_bench` on the PostgreSQL of DATABASE_URL
 (default 127.0.0.1:5432, user postgres), migrates it, generates the file once (reused from
 /tmp), then runs the production code path — `start_import` then `run_import`: read, validate,
 save, index search_text, record history — and prints seconds and peak memory.
+
+Figures printed: wall seconds; Python CPU seconds of the importing process and its forked reader
+(stable when other work shares the machine, unlike wall time; PostgreSQL's own CPU is not in it);
+peak RSS (ru_maxrss) of the importing process and, separately, of the reader process. The two
+processes share their inherited pages, so the reader's figure counts those too.
 """
 
 from __future__ import annotations

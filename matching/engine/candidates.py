@@ -94,8 +94,16 @@ def _query_rows(
     return q.astype(np.float32), owner, kind
 
 
-def _row_top(r: sp.csr_matrix, c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, col, value) of each row's best c entries (all when fewer)."""
+def _row_top(
+    r: sp.csr_matrix, c: int, floor: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, col, value) of each row's best c entries at or above `floor` (all when fewer).
+    The floor drops the long tail of pairs that share one middling feature before any per-row
+    work: they could not reach a top-100 list on text anyway."""
+    if floor > 0:
+        ok = r.data >= floor
+        before = np.concatenate([[0], np.cumsum(ok)])
+        r = sp.csr_matrix((r.data[ok], r.indices[ok], before[r.indptr]), shape=r.shape)
     lengths = np.diff(r.indptr)
     big = np.nonzero(lengths > c)[0]
     keep = np.ones(len(r.data), dtype=bool)
@@ -116,6 +124,22 @@ def _group(keys: np.ndarray, vals: np.ndarray, how: str) -> tuple[np.ndarray, np
     starts = np.concatenate([[0], np.nonzero(np.diff(k))[0] + 1])
     red = np.maximum.reduceat(v, starts) if how == "max" else np.add.reduceat(v, starts)
     return k[starts], red
+
+
+def _drop(keys: np.ndarray, vals: np.ndarray, blocked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Remove pairs whose key is in the (small, sorted) blocked set."""
+    if len(blocked) == 0 or len(keys) == 0:
+        return keys, vals
+    pos = np.minimum(np.searchsorted(blocked, keys), len(blocked) - 1)
+    ok = blocked[pos] != keys
+    return keys[ok], vals[ok]
+
+
+def _union(parts: list[np.ndarray]) -> np.ndarray:
+    allk = np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+    if len(allk) == 0:
+        return allk
+    return allk[np.concatenate([[True], allk[1:] != allk[:-1]])]
 
 
 def _lookup(all_keys: np.ndarray, keys: np.ndarray, vals: np.ndarray) -> np.ndarray:
@@ -149,6 +173,7 @@ def rank_candidates_both(
     top_p2e: int = 0,
     search: SearchConfig | None = None,
     block: int | None = None,
+    span: tuple[int, int] | None = None,
 ) -> tuple[Ranking, Ranking | None]:
     """Enterprise -> patents for every profile through candidates; when `top_p2e`, patent ->
     enterprises lists are gathered from the same scored pairs (a profile can only be listed for
@@ -166,11 +191,12 @@ def rank_candidates_both(
     p_keys: list[np.ndarray] = []
     p_scores: list[np.ndarray] = []
     sub_cols = np.array([k.startswith("subclass:") for k in index.ipc_vocab.keys], dtype=bool)
-    for b0 in range(0, len(pm), block):
-        b1 = min(b0 + block, len(pm))
+    lo, hi = span if span is not None else (0, len(pm))
+    for b0 in range(lo, hi, block):
+        b1 = min(b0 + block, hi)
         q, owner, kind = _query_rows(pm, b0, b1, keep, s, search)
         r = (q @ xrt).tocsr()
-        rows, cols, vals = _row_top(r, search.candidates_per_row)
+        rows, cols, vals = _row_top(r, search.candidates_per_row, search.min_retrieval_sim)
         own = owner[rows]
         keys = own.astype(np.int64) * n + cols
         kp, vp = _group(keys[kind[rows] == KIND_PROTO], vals[kind[rows] == KIND_PROTO], "max")
@@ -188,19 +214,20 @@ def rank_candidates_both(
                 lst = sub_lists.get(int(code))
                 if lst is not None:
                     extra.append(i * n + lst)
-        all_keys = np.unique(np.concatenate([kp, kl, kn, *extra]))
-        # hard rules: drop liked / excluded pairs
+        # hard rules: drop liked / excluded pairs before the union
         blk = pm.padded(pm.blocked[b0:b1], n).tocoo()
-        blocked_keys = (blk.row.astype(np.int64) + b0) * n + blk.col
-        all_keys = all_keys[~np.isin(all_keys, blocked_keys)]
+        blocked_keys = np.sort((blk.row.astype(np.int64) + b0) * n + blk.col)
+        kp, vp = _drop(kp, vp, blocked_keys)
+        kl, vl = _drop(kl, vl, blocked_keys)
+        kn, vn = _drop(kn, vn, blocked_keys)
+        extra_keys = _union(extra)
+        extra_keys, _ = _drop(extra_keys, extra_keys, blocked_keys)
+        all_keys = _union([kp, kl, kn, extra_keys])
         p_owner = all_keys // n
         p_col = all_keys % n
-        kp_in = np.isin(kp, all_keys)
-        maxp = _lookup(all_keys, kp[kp_in], vp[kp_in])
-        kl_in = np.isin(kl, all_keys)
-        lin = _lookup(all_keys, kl[kl_in], vl[kl_in])
-        kn_in = np.isin(kn, all_keys)
-        neg = _lookup(all_keys, kn[kn_in], vn[kn_in])
+        maxp = _lookup(all_keys, kp, vp)
+        lin = _lookup(all_keys, kl, vl)
+        neg = _lookup(all_keys, kn, vn)
         ipc = _pair_ipc(pm, index, p_owner, p_col, b0, b1)
         prov = pm.province[p_owner]
         same_prov = ((prov >= 0) & (prov == index.province[p_col])).astype(np.float32)
@@ -241,7 +268,46 @@ def rank_candidates_both(
     return Ranking(e_items, e_vals), p2e_rank
 
 
+_SHARED: dict[str, object] = {}
+
+
+def _worker(span: tuple[int, int]) -> tuple[int, np.ndarray, np.ndarray]:
+    pm: ProfileMatrix = _SHARED["pm"]  # type: ignore[assignment]
+    index: PatentIndex = _SHARED["index"]  # type: ignore[assignment]
+    search: SearchConfig = _SHARED["search"]  # type: ignore[assignment]
+    top: int = _SHARED["top"]  # type: ignore[assignment]
+    ranking, _ = rank_candidates_both(pm, index, top=top, search=search, span=span)
+    return span[0], ranking.items[span[0] : span[1]], ranking.scores[span[0] : span[1]]
+
+
 def rank_candidates(
-    pm: ProfileMatrix, index: PatentIndex, *, top: int = 100, search: SearchConfig | None = None
+    pm: ProfileMatrix,
+    index: PatentIndex,
+    *,
+    top: int = 100,
+    search: SearchConfig | None = None,
+    workers: int = 1,
 ) -> Ranking:
-    return rank_candidates_both(pm, index, top=top, search=search)[0]
+    """Enterprise -> patents through candidates, optionally in `workers` forked processes.
+
+    Children inherit the index and profiles copy-on-write (fork, Linux), so memory does not
+    double; each returns only its profiles' top-k arrays."""
+    search = search or SearchConfig()
+    retrieval_structures(index, search)  # build caches once, before forking
+    if workers <= 1 or len(pm) < 2 * search.block_profiles:
+        return rank_candidates_both(pm, index, top=top, search=search)[0]
+    import multiprocessing
+
+    bounds = np.linspace(0, len(pm), workers * 4 + 1).astype(int)
+    spans = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+    _SHARED.update(pm=pm, index=index, search=search, top=top)
+    items = np.full((len(pm), top), -1, np.int64)
+    scores = np.full((len(pm), top), NEG_INF, np.float32)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for start, it, sc in pool.imap_unordered(_worker, spans):
+                items[start : start + len(it)] = it
+                scores[start : start + len(sc)] = sc
+    finally:
+        _SHARED.clear()
+    return Ranking(items, scores)

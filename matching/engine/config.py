@@ -29,7 +29,7 @@ class ScoringConfig:
 
     w_centroid: float = 0.5
     w_need: float = 1.0
-    w_ipc: float = 0.2
+    w_ipc: float = 0.3
     w_hub: float = 1.0
     w_province: float = 0.03
     w_deal: float = 0.03
@@ -37,7 +37,7 @@ class ScoringConfig:
     # patent -> enterprise
     p2e_w_cover: float = 1.0
     p2e_w_max: float = 0.5
-    p2e_w_ipc_any: float = 0.15
+    p2e_w_ipc_any: float = 0.1
     p2e_w_need: float = 1.0
     # profile construction
     max_prototypes: int = 16  # liked patents beyond this are clustered; bounds max-over-liked
@@ -61,3 +61,4 @@ class SearchConfig:
     retrieval_df: float = 0.002  # features in more than this share of patents are not indexed
     retrieval_min_df: int = 50  # ... but the cap never goes below this many patents
     retrieval_terms: int = 48  # heaviest retrieval features kept per query row
+    min_retrieval_sim: float = 0.02  # retrieved pairs below this partial cosine are dropped

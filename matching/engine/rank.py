@@ -89,14 +89,33 @@ def p2e_scores(c: Components, s: ScoringConfig) -> np.ndarray:
     return out.astype(np.float32, copy=False)
 
 
+# A batch this small is scattered into dense columns: (profile rows) @ dense is one pass over the
+# profile matrix with no sparse output to build, ~20x faster than a sparse product for 1 patent.
+DENSE_BATCH = 8
+
+
+def _dense_columns(m: sp.csr_matrix) -> np.ndarray:
+    """(dim x rows) dense float32 holding the rows of `m` as columns (small batches only)."""
+    out = np.zeros((m.shape[1], m.shape[0]), dtype=np.float32)
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    out[m.indices, rows] = m.data
+    return out
+
+
 class BatchT:
     """Transposed matrices of a patent batch, built once and shared by every profile block."""
 
     def __init__(self, batch: PatentBatch, index: PatentIndex) -> None:
         self.batch = batch
         whole = batch.rows is not None and len(batch.rows) == index.size
-        self.xt: sp.csr_matrix = index.cached("xt") if whole else batch.x.T.tocsr()
-        self.covt: sp.csr_matrix = index.cached("covt") if whole else batch.cov.T.tocsr()
+        self.xt: sp.csr_matrix | np.ndarray
+        self.covt: sp.csr_matrix | np.ndarray
+        if len(batch) <= DENSE_BATCH and not whole:
+            self.xt = _dense_columns(batch.x)
+            self.covt = _dense_columns(batch.cov)
+        else:
+            self.xt = index.cached("xt") if whole else batch.x.T.tocsr()
+            self.covt = index.cached("covt") if whole else batch.cov.T.tocsr()
         ipc = batch.ipc
         if ipc.shape[1] != len(index.ipc_vocab):
             ipc = ipc.copy()
@@ -118,7 +137,9 @@ def _group_max(dense: np.ndarray, ptr: np.ndarray) -> np.ndarray:
     return out
 
 
-def _dense(m: sp.spmatrix) -> np.ndarray:
+def _dense(m: sp.spmatrix | np.ndarray) -> np.ndarray:
+    if isinstance(m, np.ndarray):
+        return m.astype(np.float32, copy=False)
     return np.asarray(m.toarray(), dtype=np.float32)
 
 
@@ -288,16 +309,18 @@ def rank_patents_for(
     top: int = 100,
     *,
     search: SearchConfig | None = None,
+    workers: int = 1,
 ) -> Ranking:
     """Each profile's best `top` patents (items = index rows), never its liked / excluded ones.
 
-    Exact below `search.exact_limit` patents, candidate generation + exact re-scoring above."""
+    Exact below `search.exact_limit` patents; above, inverted-index candidates scored in
+    blocks (`candidates.py`), in `workers` forked processes."""
     search = search or SearchConfig()
     if index.size <= search.exact_limit:
         return rank_exact(profiles, index, top=top)[0]
     from .candidates import rank_candidates
 
-    return rank_candidates(profiles, index, top=top, search=search)
+    return rank_candidates(profiles, index, top=top, search=search, workers=workers)
 
 
 def rank_enterprises_for(

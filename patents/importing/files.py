@@ -3,7 +3,9 @@
 Every refusal is a django ValidationError with a code and a message naming what is wrong; callers
 show it as is. `.xlsx` values are read by calamine (cached cell values, never evaluated; ten times
 faster than openpyxl's read-only mode on 100,000 rows) after the zip has been checked for bombs and
-every member's CRC verified by streaming it with zipfile, bounded by the declared sizes.
+every member's CRC verified by streaming it with zipfile, bounded by the declared sizes. The
+upload check in the request (`rows_needed=False`) reads only the header rows and the last row's
+number as a stream; calamine loads the whole sheet only for the import itself.
 """
 
 from __future__ import annotations
