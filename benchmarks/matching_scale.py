@@ -75,7 +75,9 @@ def profiles(count: int, patents: int, seed: int = 5) -> list[dict]:
         out.append(
             {
                 "id": str(i + 1),
-                "description": f"寻求{subject}相关技术，用于{field}，要求{rng.choice(subjects)}性能提升",
+                "description": (
+                    f"寻求{subject}相关技术，用于{field}，要求{rng.choice(subjects)}性能提升"
+                ),
                 "keywords": [subject, rng.choice(subjects)],
                 "ipc": [ipc[:4]],
                 "industry_codes": [],
