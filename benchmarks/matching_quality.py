@@ -96,7 +96,9 @@ def run_files(bench: Path, ipc_titles: Path | None) -> None:
             ]
             if task == "split":
                 cmd += ["--p2e", str(out / "patent_to_enterprises.jsonl")]
-            summary = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+            summary = json.loads(
+                subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            )
             for subset in ("all", "hard"):
                 rows.append((task, subset, summary[subset]))
             if "p2e" in summary:
@@ -111,11 +113,15 @@ def run_files(bench: Path, ipc_titles: Path | None) -> None:
     print("\nPatent -> enterprise, split (engine | baseline)\n")
     print("| n | " + " | ".join(P2E_COLS) + " |")
     print("|---|" + "---|" * len(P2E_COLS))
-    cells = [f"{p2e[c]:.3f} ({b:.3f})" for c, b in zip(P2E_COLS, BASELINE[("p2e", "")], strict=True)]
+    cells = [
+        f"{p2e[c]:.3f} ({b:.3f})" for c, b in zip(P2E_COLS, BASELINE[("p2e", "")], strict=True)
+    ]
     print(f"| {p2e['n']} | " + " | ".join(cells) + " |")
     print("\nmatch_files timings (s):")
     for task, t in timings.items():
-        parts = ", ".join(f"{k.removeprefix('seconds_')} {v:.1f}" for k, v in t.items() if k.startswith("seconds"))
+        parts = ", ".join(
+            f"{k.removeprefix('seconds_')} {v:.1f}" for k, v in t.items() if k.startswith("seconds")
+        )
         print(f"  {task}: {int(t['patents'])} patents x {int(t['enterprises'])} profiles: {parts}")
 
 
@@ -251,7 +257,9 @@ def run_speed(bench: Path, n_patents: int, n_profiles: int, ipc_titles: Path | N
             "id": f"s{i:07d}",
             "title": titles[i],
             "abstract": abstracts[i],
-            "ipc": [f"{ipcs[rng.integers(len(ipcs))]} {rng.integers(1, 50)}/{rng.integers(1, 99):02d}"],
+            "ipc": [
+                f"{ipcs[rng.integers(len(ipcs))]} {rng.integers(1, 50)}/{rng.integers(1, 99):02d}"
+            ],
             "deal_forms": ["transfer"],
             "province": provinces[rng.integers(len(provinces))],
         }
@@ -268,7 +276,9 @@ def run_speed(bench: Path, n_patents: int, n_profiles: int, ipc_titles: Path | N
             "province": provinces[rng.integers(len(provinces))],
             "liked_patents": [
                 f"s{j:07d}"
-                for j in rng.choice(n_patents, size=min(int(rng.geometric(0.25)), 40), replace=False)
+                for j in rng.choice(
+                    n_patents, size=min(int(rng.geometric(0.25)), 40), replace=False
+                )
             ]
             if rng.random() < 0.8
             else [],
@@ -290,7 +300,8 @@ def run_speed(bench: Path, n_patents: int, n_profiles: int, ipc_titles: Path | N
         t = time.perf_counter()
         rank_patents_for(pm, index, top=100, search=search, workers=workers)
         dt = time.perf_counter() - t
-        print(f"rank top-100, {workers} worker(s): {dt:.1f}s ({dt / n_profiles * 1000:.2f} ms/profile)")
+        per = dt / n_profiles * 1000
+        print(f"rank top-100, {workers} worker(s): {dt:.1f}s ({per:.2f} ms/profile)")
     t = time.perf_counter()
     score_profile(profiles[3], index, search=search)
     print(f"one profile vs {n_patents} patents: {time.perf_counter() - t:.3f}s")

@@ -236,9 +236,7 @@ def _sum(path: str) -> Measure:
 
 #: When a university first answered: accepted or declined, whichever came first.
 # Coalesced, because SQLite's MIN() of a NULL is NULL where PostgreSQL's LEAST skips it.
-FIRST_ANSWER = Least(
-    Coalesce("accepted_at", "declined_at"), Coalesce("declined_at", "accepted_at")
-)
+FIRST_ANSWER = Least(Coalesce("accepted_at", "declined_at"), Coalesce("declined_at", "accepted_at"))
 ANSWERED = Q(accepted_at__isnull=False) | Q(declined_at__isnull=False)
 ANSWERED_LATE = Q(accepted_at__date__gt=F("answer_due")) | Q(
     accepted_at__isnull=True, declined_at__date__gt=F("answer_due")

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -65,7 +66,7 @@ def start_full_rematch() -> MatchRun:
             MatchShard(run=run, enterprise_ids=ids[i : i + size]) for i in range(0, len(ids), size)
         )
         for shard in shards:
-            tasks.run_shard.delay_on_commit(shard.pk)
+            transaction.on_commit(partial(tasks.run_shard.delay, shard.pk))
         if not shards:
             _finish_run(run)
     return run
@@ -77,7 +78,7 @@ def request_patent_rematch(patent_id: int) -> MatchRun:
     from matching import tasks
 
     run = MatchRun.objects.create(kind=RunKind.PATENT, subject_id=patent_id)
-    tasks.run_incremental.delay_on_commit(run.pk)
+    transaction.on_commit(partial(tasks.run_incremental.delay, run.pk))
     return run
 
 
@@ -86,7 +87,7 @@ def request_profile_rematch(enterprise_id: int) -> MatchRun:
     from matching import tasks
 
     run = MatchRun.objects.create(kind=RunKind.PROFILE, subject_id=enterprise_id)
-    tasks.run_incremental.delay_on_commit(run.pk)
+    transaction.on_commit(partial(tasks.run_incremental.delay, run.pk))
     return run
 
 

@@ -22,6 +22,7 @@ the exact path, measured on the benchmark by forcing this path (README, "candida
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -76,7 +77,9 @@ def _query_rows(
     """Query rows of profiles b0..b1 on retrieval features: (rows, owner, kind)."""
     r0, r1 = pm.proto_ptr[b0], pm.proto_ptr[b1]
     n0, n1 = pm.neg_ptr[b0], pm.neg_ptr[b1]
-    lin = (pm.centroid[b0:b1] * np.float32(s.w_centroid) + pm.need[b0:b1] * np.float32(s.w_need)).tocsr()
+    lin = (
+        pm.centroid[b0:b1] * np.float32(s.w_centroid) + pm.need[b0:b1] * np.float32(s.w_need)
+    ).tocsr()
     q = sp.vstack([pm.proto[r0:r1], lin, pm.neg[n0:n1]]).tocsr()
     owner = np.concatenate(
         [
@@ -94,9 +97,7 @@ def _query_rows(
     return q.astype(np.float32), owner, kind
 
 
-def _row_top(
-    r: sp.csr_matrix, c: int, floor: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _row_top(r: sp.csr_matrix, c: int, floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, col, value) of each row's best c entries at or above `floor` (all when fewer).
     The floor drops the long tail of pairs that share one middling feature before any per-row
     work: they could not reach a top-100 list on text anyway."""
@@ -149,7 +150,9 @@ def _lookup(all_keys: np.ndarray, keys: np.ndarray, vals: np.ndarray) -> np.ndar
     return out
 
 
-def _pair_ipc(pm: ProfileMatrix, index: PatentIndex, owner: np.ndarray, col: np.ndarray, b0: int, b1: int) -> np.ndarray:
+def _pair_ipc(
+    pm: ProfileMatrix, index: PatentIndex, owner: np.ndarray, col: np.ndarray, b0: int, b1: int
+) -> np.ndarray:
     """IPC share of each (profile, patent) pair: sum over the patent's codes of the profile's
     weight for the code (same as the exact path's ipc_rows @ patent_ipc.T)."""
     ipc = index.ipc_matrix()
@@ -233,8 +236,13 @@ def rank_candidates_both(
         same_prov = ((prov >= 0) & (prov == index.province[p_col])).astype(np.float32)
         deal_ok = ((pm.deal[p_owner] & index.deal[p_col]) != 0).astype(np.float32)
         score = (
-            maxp + lin + s.w_ipc * ipc - s.w_hub * index.hub[p_col]
-            + s.w_province * same_prov + s.w_deal * deal_ok - s.w_disliked * neg
+            maxp
+            + lin
+            + s.w_ipc * ipc
+            - s.w_hub * index.hub[p_col]
+            + s.w_province * same_prov
+            + s.w_deal * deal_ok
+            - s.w_disliked * neg
         ).astype(np.float32)
         # each profile's top k: sort by (profile, -score, patent)
         order = np.lexsort((p_col, -score, p_owner))
@@ -246,8 +254,11 @@ def rank_candidates_both(
         e_vals[so[sel], rank[sel]] = sv[sel]
         if top_p2e:
             p2e = (
-                s.p2e_w_max * maxp + s.p2e_w_ipc_any * (ipc > 0) + s.w_province * same_prov
-                + s.w_deal * deal_ok - s.w_disliked * neg
+                s.p2e_w_max * maxp
+                + s.p2e_w_ipc_any * (ipc > 0)
+                + s.w_province * same_prov
+                + s.w_deal * deal_ok
+                - s.w_disliked * neg
             ).astype(np.float32)
             p_keys.append(p_col * len(pm) + p_owner)
             p_scores.append(p2e)
@@ -299,7 +310,7 @@ def rank_candidates(
     import multiprocessing
 
     bounds = np.linspace(0, len(pm), workers * 4 + 1).astype(int)
-    spans = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+    spans = [(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
     _SHARED.update(pm=pm, index=index, search=search, top=top)
     items = np.full((len(pm), top), -1, np.int64)
     scores = np.full((len(pm), top), NEG_INF, np.float32)

@@ -63,10 +63,7 @@ def score_patent(
     index (a patent entering the library is placed before the index is rebuilt); if it is, its
     index row is used so the hard rules (liked / excluded) apply by row as well."""
     pid = str(record["id"])
-    if pid in index.row:
-        batch = index.batch([index.row[pid]])
-    else:
-        batch = index.vectorise([record])
+    batch = index.batch([index.row[pid]]) if pid in index.row else index.vectorise([record])
     ranking = rank_enterprises_for(batch, profiles, index, top=top)
     pairs = ranking.row(0)
     explainer = Explainer(profiles, index)

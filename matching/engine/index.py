@@ -203,7 +203,7 @@ class PatentIndex:
             ),
         )
 
-    def batch(self, rows: np.ndarray | None = None) -> PatentBatch:
+    def batch(self, rows: np.ndarray | Sequence[int] | None = None) -> PatentBatch:
         """Index rows (all when None) as a PatentBatch, without copying when all."""
         if rows is None:
             return PatentBatch(

@@ -246,10 +246,10 @@ def _merge_columns(
 
 
 def _profile_blocks(
-    pm: ProfileMatrix, n_patents: int, budget: int = 48_000_000
+    pm: ProfileMatrix, n_patents: int, budget: int = 16_000_000
 ) -> Iterator[tuple[int, int]]:
     """Contiguous profile ranges whose dense block (plus prototype rows) stays within `budget`
-    float32 values (~200 MB per array)."""
+    values: ~64 MB per score part, well under 1 GB for all parts of a block."""
     n = len(pm)
     start = 0
     while start < n:

@@ -27,7 +27,7 @@ from .features import cross, hash_char_ngrams, hash_words
 from .index import PatentBatch, PatentIndex
 from .ipc import LEVELS
 from .profiles import ProfileMatrix
-from .text import GENERIC_TERMS, _CJK_ONLY, normalise
+from .text import _CJK_ONLY, GENERIC_TERMS, normalise
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def _contains(features: np.ndarray, buckets: np.ndarray) -> bool:
 
 
 class Explainer:
-    """Reasons for (profile, patent) pairs. Holds small caches (term buckets, liked titles' words)."""
+    """Reasons for (profile, patent) pairs, with small caches (term buckets, title words)."""
 
     def __init__(self, profiles: ProfileMatrix, index: PatentIndex) -> None:
         self.pm = profiles
@@ -68,11 +68,14 @@ class Explainer:
         self._idf: dict[str, float] = {}
 
     def words(self, text: str) -> list[str]:
-        """Distinct non-generic words of a text (cached: titles recur across pairs)."""
+        """Distinct words worth showing a person: 2+ characters, not boilerplate (cached:
+        titles recur across pairs)."""
         if text not in self._words:
             seg = self.index.vectorizer.segmenter
             self._words[text] = [
-                w for w in dict.fromkeys(seg.words(normalise(text))) if w not in GENERIC_TERMS
+                w
+                for w in dict.fromkeys(seg.words(normalise(text)))
+                if len(w) >= 2 and w not in GENERIC_TERMS
             ]
         return self._words[text]
 

@@ -25,7 +25,6 @@ jieba.setLogLevel(logging.WARNING)
 # n-grams are built from. Everything else (Latin, digits) is handled as whole tokens.
 _CJK_RANGES: tuple[tuple[int, int], ...] = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _CJK_CLASS = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _CJK_RANGES)
-_CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
 _CJK_ONLY = re.compile(f"[{_CJK_CLASS}]+$")
 _LATIN_TOKEN = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]|[a-z]{2,}")
 _WHITESPACE = re.compile(r"\s+")
@@ -37,9 +36,44 @@ _IPC_TITLE_SPLIT = re.compile(r"[；;，,、（）()\[\]【】：:。/\s]|或|�
 # Boilerplate words of Chinese patent titles. They are kept as features (IDF already gives them
 # little weight) but never shown to a person as a "matching term".
 GENERIC_TERMS: frozenset[str] = frozenset(
-    "方法 装置 系统 设备 用途 制造 制备 及其 其制造 制造方法 制备方法 组成物 组合物 应用 用于 "
-    "一种 具有 包含 使用 利用 基于 以及 及其用途 结构 模组 模块 单元 元件 构造 方法及 装置及 "
-    "技术 产品 材料 其方法 之方法".split()
+    [
+        "方法",
+        "装置",
+        "系统",
+        "设备",
+        "用途",
+        "制造",
+        "制备",
+        "及其",
+        "其制造",
+        "制造方法",
+        "制备方法",
+        "组成物",
+        "组合物",
+        "应用",
+        "用于",
+        "一种",
+        "具有",
+        "包含",
+        "使用",
+        "利用",
+        "基于",
+        "以及",
+        "及其用途",
+        "结构",
+        "模组",
+        "模块",
+        "单元",
+        "元件",
+        "构造",
+        "方法及",
+        "装置及",
+        "技术",
+        "产品",
+        "材料",
+        "其方法",
+        "之方法",
+    ]
 )
 
 
@@ -47,7 +81,31 @@ GENERIC_TERMS: frozenset[str] = frozenset(
 # char unigrams/bigrams there, with the low idf they deserve). Tuned on the benchmark's dev split:
 # dropping them and keeping jieba's single-character words both help.
 STOPWORDS: frozenset[str] = frozenset(
-    "的 之 及 与 和 或 其 该 此 于 由 在 为 所 等 以及 一种 用于 方法 装置 系统 具有 使用".split()
+    [
+        "的",
+        "之",
+        "及",
+        "与",
+        "和",
+        "或",
+        "其",
+        "该",
+        "此",
+        "于",
+        "由",
+        "在",
+        "为",
+        "所",
+        "等",
+        "以及",
+        "一种",
+        "用于",
+        "方法",
+        "装置",
+        "系统",
+        "具有",
+        "使用",
+    ]
 )
 
 
@@ -140,9 +198,7 @@ class Segmenter:
         # One jieba call per text (it splits on punctuation itself); per-run calls cost more in
         # call overhead than in segmentation.
         out = [
-            w
-            for w in tokenizer.lcut(text, HMM=False)
-            if w not in STOPWORDS and _CJK_ONLY.match(w)
+            w for w in tokenizer.lcut(text, HMM=False) if w not in STOPWORDS and _CJK_ONLY.match(w)
         ]
         out.extend(latin_tokens(text))
         return out

@@ -29,33 +29,98 @@ from matching.engine.ipc import codes_of, industry_prefixes
 from matching.engine.text import Segmenter, ipc_domain_terms, normalise
 
 PATENTS = [
-    {"id": "sep1", "title": "锂电池隔膜及其制备方法", "abstract": "一种耐高温锂电池隔膜涂层",
-     "ipc": ["H01M 50/40"], "deal_forms": ["transfer"], "province": "330000"},
-    {"id": "sep2", "title": "耐高温锂离子电池隔膜涂层材料", "abstract": "陶瓷涂覆隔膜提高热稳定性",
-     "ipc": ["H01M 50/449"], "deal_forms": ["ordinary_licence"], "province": "440000"},
-    {"id": "sep3", "title": "电池隔膜的陶瓷涂覆装置", "abstract": "",
-     "ipc": ["H01M 50/403"], "deal_forms": [], "province": ""},
-    {"id": "img1", "title": "影像处理装置及影像景深处理方法", "abstract": "图像景深估计",
-     "ipc": ["G06T 7/50"], "deal_forms": ["transfer"], "province": "110000"},
-    {"id": "img2", "title": "影像合成方法与影像处理装置", "abstract": "",
-     "ipc": ["G06T 5/50"], "deal_forms": [], "province": "110000"},
-    {"id": "drug1", "title": "治疗大肠癌的医药组合物", "abstract": "",
-     "ipc": ["A61K 31/00"], "deal_forms": [], "province": "330000"},
-    {"id": "drug2", "title": "长效胜肽类似物及其医药用途", "abstract": "",
-     "ipc": ["A61K 38/00"], "deal_forms": [], "province": ""},
-    {"id": "soil", "title": "土壤电力多孔植栽盆", "abstract": "",
-     "ipc": ["A01G 9/02"], "deal_forms": [], "province": ""},
-    {"id": "lamp", "title": "车灯构造及其基座", "abstract": "", "ipc": ["F21S 41/00"],
-     "deal_forms": [], "province": ""},
-    {"id": "glass", "title": "耐裂痕性优异之玻璃", "abstract": "", "ipc": ["C03C 3/00"],
-     "deal_forms": [], "province": ""},
+    {
+        "id": "sep1",
+        "title": "锂电池隔膜及其制备方法",
+        "abstract": "一种耐高温锂电池隔膜涂层",
+        "ipc": ["H01M 50/40"],
+        "deal_forms": ["transfer"],
+        "province": "330000",
+    },
+    {
+        "id": "sep2",
+        "title": "耐高温锂离子电池隔膜涂层材料",
+        "abstract": "陶瓷涂覆隔膜提高热稳定性",
+        "ipc": ["H01M 50/449"],
+        "deal_forms": ["ordinary_licence"],
+        "province": "440000",
+    },
+    {
+        "id": "sep3",
+        "title": "电池隔膜的陶瓷涂覆装置",
+        "abstract": "",
+        "ipc": ["H01M 50/403"],
+        "deal_forms": [],
+        "province": "",
+    },
+    {
+        "id": "img1",
+        "title": "影像处理装置及影像景深处理方法",
+        "abstract": "图像景深估计",
+        "ipc": ["G06T 7/50"],
+        "deal_forms": ["transfer"],
+        "province": "110000",
+    },
+    {
+        "id": "img2",
+        "title": "影像合成方法与影像处理装置",
+        "abstract": "",
+        "ipc": ["G06T 5/50"],
+        "deal_forms": [],
+        "province": "110000",
+    },
+    {
+        "id": "drug1",
+        "title": "治疗大肠癌的医药组合物",
+        "abstract": "",
+        "ipc": ["A61K 31/00"],
+        "deal_forms": [],
+        "province": "330000",
+    },
+    {
+        "id": "drug2",
+        "title": "长效胜肽类似物及其医药用途",
+        "abstract": "",
+        "ipc": ["A61K 38/00"],
+        "deal_forms": [],
+        "province": "",
+    },
+    {
+        "id": "soil",
+        "title": "土壤电力多孔植栽盆",
+        "abstract": "",
+        "ipc": ["A01G 9/02"],
+        "deal_forms": [],
+        "province": "",
+    },
+    {
+        "id": "lamp",
+        "title": "车灯构造及其基座",
+        "abstract": "",
+        "ipc": ["F21S 41/00"],
+        "deal_forms": [],
+        "province": "",
+    },
+    {
+        "id": "glass",
+        "title": "耐裂痕性优异之玻璃",
+        "abstract": "",
+        "ipc": ["C03C 3/00"],
+        "deal_forms": [],
+        "province": "",
+    },
 ]
 
 
 def profile(pid: str, **fields: object) -> dict[str, object]:
     base: dict[str, object] = {
-        "id": pid, "description": "", "keywords": [], "ipc": [], "industry_codes": [],
-        "province": "", "liked_patents": [],
+        "id": pid,
+        "description": "",
+        "keywords": [],
+        "ipc": [],
+        "industry_codes": [],
+        "province": "",
+        "liked_patents": [],
     }
     base.update(fields)
     return base
@@ -66,7 +131,9 @@ def index() -> PatentIndex:
     return PatentIndex.build(PATENTS)
 
 
-def ranked_ids(index: PatentIndex, records: list[dict[str, object]], top: int = 10) -> list[list[str]]:
+def ranked_ids(
+    index: PatentIndex, records: list[dict[str, object]], top: int = 10
+) -> list[list[str]]:
     pm = ProfileMatrix.build(records, index)
     ranking = rank_patents_for(pm, index, top=top)
     return [[index.ids[r] for r, _ in ranking.row(i)] for i in range(len(pm))]
@@ -127,8 +194,9 @@ def test_need_text_and_keywords_alone_rank_the_field(index: PatentIndex) -> None
 def test_declared_ipc_and_industry_concordance_rank_the_field(index: PatentIndex) -> None:
     [by_ipc] = ranked_ids(index, [profile("e3", ipc=["G06T"])])
     assert set(by_ipc[:2]) == {"img1", "img2"}
-    pm = ProfileMatrix.build([profile("e4", industry_codes=["2710"])], index,
-                             industry_ipc={"27": ["A61K"]})
+    pm = ProfileMatrix.build(
+        [profile("e4", industry_codes=["2710"])], index, industry_ipc={"27": ["A61K"]}
+    )
     ranking = rank_patents_for(pm, index, top=2)
     assert {index.ids[r] for r, _ in ranking.row(0)} == {"drug1", "drug2"}
 
@@ -149,7 +217,9 @@ def test_liked_and_excluded_patents_are_never_returned(index: PatentIndex) -> No
 def test_hard_rules_hold_in_candidate_search_too(index: PatentIndex) -> None:
     rec = profile("e7", liked_patents=["sep1"], excluded_patents=["sep2"])
     pm = ProfileMatrix.build([rec], index)
-    search = SearchConfig(exact_limit=0, retrieval_df=1.0, retrieval_min_df=1, min_retrieval_sim=0.0)
+    search = SearchConfig(
+        exact_limit=0, retrieval_df=1.0, retrieval_min_df=1, min_retrieval_sim=0.0
+    )
     ids = [index.ids[r] for r, _ in rank_patents_for(pm, index, top=20, search=search).row(0)]
     assert ids and ids[0] == "sep3"
     assert not {"sep1", "sep2"} & set(ids)
@@ -177,9 +247,17 @@ def test_scores_are_deterministic_and_block_independent(index: PatentIndex) -> N
 # --- reasons ----------------------------------------------------------------------------------
 
 
-def test_reasons_name_the_shared_ipc_the_need_terms_and_the_liked_patent(index: PatentIndex) -> None:
-    rec = profile("e8", liked_patents=["sep1"], keywords=["隔膜", "锂电池"], ipc=["H01M 50"],
-                  province="440000", preferred_deal_forms=["ordinary_licence"])
+def test_reasons_name_the_shared_ipc_the_need_terms_and_the_liked_patent(
+    index: PatentIndex,
+) -> None:
+    rec = profile(
+        "e8",
+        liked_patents=["sep1"],
+        keywords=["隔膜", "锂电池"],
+        ipc=["H01M 50"],
+        province="440000",
+        preferred_deal_forms=["ordinary_licence"],
+    )
     matches = score_profile(rec, index, top=3)
     first = matches[0]
     assert first.id == "sep2"
@@ -196,8 +274,9 @@ def test_reasons_name_the_shared_ipc_the_need_terms_and_the_liked_patent(index: 
 
 
 def test_industry_only_ipc_is_reported_as_such(index: PatentIndex) -> None:
-    matches = score_profile(profile("e9", industry_codes=["2710"]), index, top=1,
-                            industry_ipc={"2710": ["A61K"]})
+    matches = score_profile(
+        profile("e9", industry_codes=["2710"]), index, top=1, industry_ipc={"2710": ["A61K"]}
+    )
     assert Reason("industry_ipc", {"ipc": "A61K"}) in matches[0].reasons
 
 
@@ -212,8 +291,11 @@ def test_render_reason_handles_dicts_and_counts() -> None:
 
 def test_a_new_patent_finds_its_enterprise(index: PatentIndex) -> None:
     pm = ProfileMatrix.build(
-        [profile("batt", liked_patents=["sep1", "sep2"]), profile("img", liked_patents=["img1"]),
-         profile("pharma", liked_patents=["drug1"])],
+        [
+            profile("batt", liked_patents=["sep1", "sep2"]),
+            profile("img", liked_patents=["img1"]),
+            profile("pharma", liked_patents=["drug1"]),
+        ],
         index,
     )
     new = {"id": "new", "title": "锂电池陶瓷隔膜", "abstract": "", "ipc": ["H01M 50/43"]}
@@ -251,7 +333,9 @@ def test_match_files_writes_the_documented_shape(tmp_path: Path) -> None:
     enterprises = tmp_path / "enterprises.jsonl"
     patents.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in PATENTS), "utf-8")
     profiles = [profile("e1", liked_patents=["sep1"]), profile("e2", liked_patents=["img1"])]
-    enterprises.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in profiles), "utf-8")
+    enterprises.write_text(
+        "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in profiles), "utf-8"
+    )
     stats = match_files(patents, enterprises, 3, tmp_path / "out")
     assert stats["patents"] == len(PATENTS) and stats["enterprises"] == 2
     e2p = [json.loads(x) for x in (tmp_path / "out" / "enterprise_to_patents.jsonl").open()]

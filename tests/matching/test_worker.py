@@ -25,7 +25,7 @@ def _enterprises(count: int) -> list[int]:
         org = OrganisationFactory(kind="enterprise", name=f"企业{index}")
         EnterpriseProfileFactory(organisation=org)
         TechnologyNeedFactory(enterprise=org, title=f"锂电池隔膜需求{index}")
-        ids.append(org.pk)
+        ids.append(org.pk)  # type: ignore[attr-defined]
     return ids
 
 
