@@ -50,8 +50,9 @@ def _term_buckets(term: str, dim: int) -> np.ndarray:
     return hash_words([term], dim)
 
 
-def _contains(features: np.ndarray, buckets: np.ndarray) -> bool:
-    return len(buckets) > 0 and bool(np.isin(buckets, features).all())
+def _contains(features: set[int], buckets: tuple[int, ...]) -> bool:
+    # Plain sets: a handful of buckets per term, where np.isin's setup cost dominated.
+    return bool(buckets) and all(b in features for b in buckets)
 
 
 class Explainer:
@@ -62,7 +63,7 @@ class Explainer:
         self.index = index
         self.s = profiles.scoring
         self.dim = index.feature_config.dim
-        self._buckets: dict[str, np.ndarray] = {}
+        self._buckets: dict[str, tuple[int, ...]] = {}
         self._need_words: dict[int, list[str]] = {}
         self._words: dict[str, list[str]] = {}
         self._idf: dict[str, float] = {}
@@ -84,9 +85,9 @@ class Explainer:
             self._idf[word] = float(self.index.vectorizer.idf[hash_words([word], self.dim)[0]])
         return self._idf[word]
 
-    def buckets(self, term: str) -> np.ndarray:
+    def buckets(self, term: str) -> tuple[int, ...]:
         if term not in self._buckets:
-            self._buckets[term] = _term_buckets(term, self.dim)
+            self._buckets[term] = tuple(int(b) for b in _term_buckets(term, self.dim))
         return self._buckets[term]
 
     def _profile_terms(self, i: int) -> list[str]:
@@ -117,7 +118,7 @@ class Explainer:
         out: list[list[Reason]] = []
         for j, col in enumerate(cols):
             reasons: list[Reason] = []
-            features = sub_x.indices[sub_x.indptr[j] : sub_x.indptr[j + 1]]
+            features = set(sub_x.indices[sub_x.indptr[j] : sub_x.indptr[j + 1]].tolist())
             title = batch.titles[col]
             example = ""
             if len(liked_rows):
