@@ -197,6 +197,11 @@ def main() -> None:
     if peer is None:
         print("peer: no PANHUO_BENCH_SEARCH_DB database; run benchmarks/library_search.py first")
     else:
+        if args.patents != 1_000_000:
+            print(
+                f"NOTE: the peer ranks a 1,000,000-patent pool; ours ranked {args.patents:,}, "
+                "so the ratio below is not like for like"
+            )
         print(
             f"peer (PostgreSQL ts_rank, {args.peer_sample} profiles): {peer * 1000:.1f} ms per "
             f"profile -> {peer * args.target_profiles / 60:.1f} min for "
