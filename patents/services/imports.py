@@ -27,6 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from accounts.models import PATENT_OWNER_KINDS, Organisation, Role, User
 from patents.importing import pipeline
@@ -300,9 +301,7 @@ def import_template(lang: str) -> bytes:
         sheet.append([column.example or None for column in COLUMNS])
         sheet.freeze_panes = "A2"
         for index, column in enumerate(COLUMNS, start=1):
-            sheet.cell(row=1, column=index).font = sheet.cell(row=1, column=index).font.copy(
-                bold=column.required
-            )
+            sheet.cell(row=1, column=index).font = Font(bold=column.required)
         notes = workbook.create_sheet(_("Notes"))
         notes.append([_("Column"), _("Required"), _("Example")])
         for column in COLUMNS:
