@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from accounts.models import OrgKind, User
 from matching.models import Match, MatchRun
-from patents.models import InventoryCategory, LegalStatus, Patent, ReviewStatus
+from patents.models import Patent, in_library
 from patents.selectors import patents_for
 
 
@@ -19,11 +19,7 @@ def recommendations_for(user: User | AnonymousUser) -> QuerySet[Match]:
         return Match.objects.none()
     return (
         Match.objects.filter(enterprise_id=user.organisation_id)
-        .filter(
-            patent__review_status=ReviewStatus.ADMITTED,
-            patent__legal_status=LegalStatus.VALID,
-            patent__inventory_category=InventoryCategory.HAS_PROSPECTS,
-        )
+        .filter(in_library("patent__"))
         .select_related("patent", "patent__organisation", "patent__organisation__province")
         .order_by("rank", "-score")
     )

@@ -11,6 +11,7 @@ from patents.models.patent import (
     PatentType,
     ReviewStatus,
     ValueGrade,
+    in_library,
 )
 from patents.models.spotcheck import SpotCheck, SpotCheckItem, SpotCheckResult
 
@@ -33,4 +34,5 @@ __all__ = [
     "SpotCheckItem",
     "SpotCheckResult",
     "ValueGrade",
+    "in_library",
 ]

@@ -210,9 +210,16 @@ class Patent(models.Model):
         return [code for code in [self.ipc_main, *self.ipc_other] if code]
 
 
-#: The rule for the convertible patent library, as a query (mirrors Patent.is_in_library).
-IN_LIBRARY = Q(
-    review_status=ReviewStatus.ADMITTED,
-    legal_status=LegalStatus.VALID,
-    inventory_category=InventoryCategory.HAS_PROSPECTS,
-)
+def in_library(prefix: str = "") -> Q:
+    """The rule for the convertible patent library, as a query (mirrors Patent.is_in_library);
+    `prefix` applies it through a relation, e.g. "patent__"."""
+    return Q(
+        **{
+            f"{prefix}review_status": ReviewStatus.ADMITTED,
+            f"{prefix}legal_status": LegalStatus.VALID,
+            f"{prefix}inventory_category": InventoryCategory.HAS_PROSPECTS,
+        }
+    )
+
+
+IN_LIBRARY = in_library()
