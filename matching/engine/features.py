@@ -185,10 +185,13 @@ class Vectorizer:
     def fit(self, counts: Counts) -> None:
         """Document frequencies over the pool -> idf = ln(N / df); 0 for unseen buckets, so a
         profile word that no patent uses cannot dilute the rest of the profile vector."""
-        n = counts.char.shape[0]
         df = np.bincount(counts.char.indices, minlength=self.config.dim) + np.bincount(
             counts.word.indices, minlength=self.config.dim
         )
+        self.set_idf(df, counts.char.shape[0])
+
+    def set_idf(self, df: np.ndarray, n: int) -> None:
+        """idf from document frequencies counted elsewhere (e.g. chunk by chunk)."""
         idf = np.zeros(self.config.dim, dtype=np.float64)
         seen = df > 0
         idf[seen] = np.log(max(n, 1) / df[seen])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .build import parallel_rows, text_matrices
 from .config import ScoringConfig
 from .features import FeatureConfig, Vectorizer, l1_idf_rows
 from .ipc import LEVELS, IpcVocab, patent_matrix
@@ -110,11 +111,17 @@ class PatentIndex:
         feature_config: FeatureConfig | None = None,
         scoring: ScoringConfig | None = None,
         domain_terms: Sequence[str] | None = None,
+        workers: int = 1,
+        chunk_size: int = 20_000,
+        spill_dir: str | Path | None = None,
     ) -> PatentIndex:
         """Vectorise `records` (the patent JSONL shape), fit idf on them, compute hubness.
 
         `ipc_titles_path` (the IPC reference CSV) gives jieba its domain dictionary; pass
         `domain_terms` instead to reuse a list. Duplicate ids keep the first record.
+        `records` may be a stream (read once, never held): with `workers` > 1 texts are
+        segmented in forked processes `chunk_size` records at a time and the raw counts spilled
+        under `spill_dir` (build.py); the result does not depend on workers or chunk size.
         """
         feature_config = feature_config or FeatureConfig()
         scoring = scoring or ScoringConfig()
@@ -122,40 +129,40 @@ class PatentIndex:
             domain_terms = (
                 ipc_domain_terms(load_ipc_titles(ipc_titles_path)) if ipc_titles_path else []
             )
-        recs = _dedupe(records)
         vectorizer = Vectorizer(feature_config, Segmenter(domain_terms))
-        counts = vectorizer.count(
-            [_text(r.get("title")) for r in recs], [patent_body(r) for r in recs]
+        attrs = _Attributes()
+        x, cov = text_matrices(
+            attrs.texts(records),
+            vectorizer,
+            workers=workers,
+            chunk_size=chunk_size,
+            spill_dir=spill_dir,
         )
-        vectorizer.fit(counts)
-        x = vectorizer.weight(counts)
         vocab = IpcVocab()
-        ipc = patent_matrix([list(r.get("ipc") or []) for r in recs], vocab)
-        provinces = Codes()
-        deal_forms = Codes()
-        n = len(recs)
+        n = len(attrs.ids)
         index = cls(
             feature_config=feature_config,
             scoring=scoring,
             domain_terms=tuple(domain_terms),
             vectorizer=vectorizer,
-            ids=[str(r["id"]) for r in recs],
-            titles=[_text(r.get("title")) for r in recs],
+            ids=attrs.ids,
+            titles=attrs.titles,
             x=x,
-            cov=l1_idf_rows(x, vectorizer.idf),
-            ipc=ipc,
+            cov=cov,
+            ipc=patent_matrix(attrs.ipc, vocab),
             ipc_vocab=vocab,
             hub=np.zeros(n, np.float32),
             ref_rows=_reference_rows(n, scoring.hub_reference),
-            province=np.array(
-                [provinces.get(_text(r.get("province"))) for r in recs], dtype=np.int32
-            ),
-            deal=np.array([_deal_bits(r.get("deal_forms"), deal_forms) for r in recs], np.int64),
-            provinces=provinces,
-            deal_forms=deal_forms,
+            province=np.asarray(attrs.province, dtype=np.int32),
+            deal=np.asarray(attrs.deal, dtype=np.int64),
+            provinces=attrs.provinces,
+            deal_forms=attrs.deal_forms,
         )
-        index.row = {pid: i for i, pid in enumerate(index.ids)}
-        index.hub = index._hubness(index.x, np.arange(n))
+        index.row = attrs.row
+        ref = index._hub_reference()
+        index.hub = parallel_rows(
+            lambda a, b: index._hub_rows(index.x[a:b], np.arange(a, b), ref), n, workers
+        )
         return index
 
     def add(self, records: Iterable[Mapping[str, Any]]) -> np.ndarray:
@@ -232,18 +239,33 @@ class PatentIndex:
 
     # --- hubness ----------------------------------------------------------------------------
 
-    def _hubness(self, x: sp.csr_matrix, rows: np.ndarray | None, block: int = 2048) -> np.ndarray:
+    def _hubness(self, x: sp.csr_matrix, rows: np.ndarray | None) -> np.ndarray:
         """Mean cosine of each row of `x` to its `hub_k` nearest patents of the reference set
         (itself excluded). A generic title ("检测装置") sits close to many patents and gets a
         high hub value; subtracting it is CSLS-style hubness reduction."""
+        return self._hub_rows(x, rows, self._hub_reference())
+
+    def _hub_reference(self) -> tuple[sp.csr_matrix, np.ndarray, int]:
+        """(transposed reference rows, each index row's position in the reference set or -1,
+        k): built once and shared by every block (and forked worker) of a build."""
         ref = self.ref_rows
         k = min(self.scoring.hub_k, max(len(ref) - 1, 0))
-        out = np.zeros(x.shape[0], np.float32)
-        if k == 0:
-            return out
         ref_t = self.x[ref].T.tocsr()
         pos_in_ref = np.full(self.size, -1, np.int64)
         pos_in_ref[ref] = np.arange(len(ref))
+        return ref_t, pos_in_ref, k
+
+    def _hub_rows(
+        self,
+        x: sp.csr_matrix,
+        rows: np.ndarray | None,
+        reference: tuple[sp.csr_matrix, np.ndarray, int],
+        block: int = 2048,
+    ) -> np.ndarray:
+        ref_t, pos_in_ref, k = reference
+        out = np.zeros(x.shape[0], np.float32)
+        if k == 0:
+            return out
         for start in range(0, x.shape[0], block):
             stop = min(start + block, x.shape[0])
             sims = (x[start:stop] @ ref_t).toarray()
@@ -386,6 +408,35 @@ class PatentIndex:
             )
         index.row = {pid: i for i, pid in enumerate(index.ids)}
         return index
+
+
+class _Attributes:
+    """Everything but the text of streamed records, kept while the texts go to the workers;
+    duplicate ids keep the first record."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.titles: list[str] = []
+        self.ipc: list[list[str]] = []
+        self.province: list[int] = []
+        self.deal: list[int] = []
+        self.provinces = Codes()
+        self.deal_forms = Codes()
+        self.row: dict[str, int] = {}
+
+    def texts(self, records: Iterable[Mapping[str, Any]]) -> Iterator[tuple[str, str]]:
+        for r in records:
+            pid = str(r["id"])
+            if pid in self.row:
+                continue
+            self.row[pid] = len(self.ids)
+            self.ids.append(pid)
+            title = _text(r.get("title"))
+            self.titles.append(title)
+            self.ipc.append(list(r.get("ipc") or []))
+            self.province.append(self.provinces.get(_text(r.get("province"))))
+            self.deal.append(_deal_bits(r.get("deal_forms"), self.deal_forms))
+            yield title, patent_body(r)
 
 
 def _dedupe(records: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
