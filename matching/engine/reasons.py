@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
-from .features import cross, hash_char_ngrams, hash_words
+from .features import hash_char_ngrams, hash_words
 from .index import PatentBatch, PatentIndex
 from .ipc import LEVELS
 from .profiles import ProfileMatrix
@@ -50,9 +51,21 @@ def _term_buckets(term: str, dim: int) -> np.ndarray:
     return hash_words([term], dim)
 
 
-def _contains(features: set[int], buckets: tuple[int, ...]) -> bool:
-    # Plain sets: a handful of buckets per term, where np.isin's setup cost dominated.
-    return bool(buckets) and all(b in features for b in buckets)
+def cross_few(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
+    """Dense a @ b.T when `a` has few rows (a profile's liked patents): `a` becomes dense over
+    its own columns only and `b` keeps just the entries in those columns, so the cost is one
+    sparse x dense product, with no sort over both sides' columns (`features.cross`)."""
+    out = np.zeros((a.shape[0], b.shape[0]), dtype=np.float32)
+    if a.nnz == 0 or b.nnz == 0:
+        return out
+    cols, local = np.unique(a.indices, return_inverse=True)
+    dense = np.zeros((a.shape[0], len(cols)), dtype=np.float32)
+    dense[np.repeat(np.arange(a.shape[0]), np.diff(a.indptr)), local] = a.data
+    pos = np.minimum(np.searchsorted(cols, b.indices), len(cols) - 1)
+    hit = cols[pos] == b.indices
+    kept = np.concatenate([[0], np.cumsum(hit)])[b.indptr]
+    compact = sp.csr_matrix((b.data[hit], pos[hit], kept), shape=(b.shape[0], len(cols)))
+    return np.asarray((compact @ dense.T).T, dtype=np.float32)
 
 
 class Explainer:
@@ -97,6 +110,25 @@ class Explainer:
             self._need_words[i] = list(dict.fromkeys([*self.pm.need_terms(i), *words]))
         return self._need_words[i]
 
+    def _terms_present(self, terms: Sequence[str], x: sp.csr_matrix) -> np.ndarray:
+        """(rows of x, terms) booleans: the row holds every bucket of the term (the check
+        for all pairs at once; a term without buckets is never present)."""
+        out = np.zeros((x.shape[0], len(terms)), dtype=bool)
+        per_term = [self.buckets(t) for t in terms]
+        flat = [b for buckets in per_term for b in buckets]
+        if not flat or x.nnz == 0:
+            return out
+        needed = np.unique(np.asarray(flat, dtype=np.int64))
+        pos = np.minimum(np.searchsorted(needed, x.indices), len(needed) - 1)
+        hit = needed[pos] == x.indices
+        rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+        has = np.zeros((x.shape[0], len(needed)), dtype=bool)
+        has[rows[hit], pos[hit]] = True
+        for k, buckets in enumerate(per_term):
+            if buckets:
+                out[:, k] = has[:, np.searchsorted(needed, buckets)].all(axis=1)
+        return out
+
     def _shared_words(self, a: str, b: str) -> list[str]:
         wb = set(self.words(b))
         shared = sorted((w for w in self.words(a) if w in wb), key=lambda w: -self.idf(w))
@@ -111,14 +143,14 @@ class Explainer:
         liked_rows = pm.liked[i].indices
         liked_rows = liked_rows[liked_rows < index.size]
         sub_x = batch.x[cols]
-        sims = cross(index.x[liked_rows], sub_x)
+        sims = cross_few(index.x[liked_rows], sub_x)
         terms = self._profile_terms(i)
+        present = self._terms_present(terms, sub_x)
         interest = pm.interest_codes[i]
         industry_only = pm.industry_only_codes[i]
         out: list[list[Reason]] = []
         for j, col in enumerate(cols):
             reasons: list[Reason] = []
-            features = set(sub_x.indices[sub_x.indptr[j] : sub_x.indptr[j + 1]].tolist())
             title = batch.titles[col]
             example = ""
             if len(liked_rows):
@@ -132,9 +164,10 @@ class Explainer:
                             {"count": int(close.sum()), "example_title": example},
                         )
                     )
-            found = [t for t in terms if _contains(features, self.buckets(t))]
+            found = [t for t, ok in zip(terms, present[j], strict=True) if ok]
             if not found and title:
-                found = [t for t in terms if t in normalise(title)]
+                plain = normalise(title)
+                found = [t for t in terms if t in plain]
             if found:
                 reasons.append(Reason("matches_need_terms", {"terms": found[: self.s.max_terms]}))
             codes = index.codes_of_row(col, batch.ipc)
