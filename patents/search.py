@@ -1,7 +1,9 @@
 """Chinese-aware search text: jieba word segmentation, stored space-separated on each patent.
 
-PostgreSQL's `simple` text-search configuration turns the words into a stored, GIN-indexed
-`search_vector` column (migration 0004); SQLite falls back to substring matching on the text.
+On PostgreSQL the words become, verbatim, the lexemes of a stored, GIN-indexed `search_vector`
+column (migrations 0004 and 0005), and a query's words are matched verbatim against them: both
+sides come from the same segmenter, so no text-search parser stands between them. SQLite falls
+back to substring matching on the text.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
     from patents.models import Patent
 
 _WORD = re.compile(r"[\w\u4e00-\u9fff]+", re.UNICODE)
+# PostgreSQL refuses lexemes over 2,047 bytes; no real word comes near this many characters.
+MAX_WORD_LENGTH = 100
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +35,7 @@ def _tokenizer() -> jieba.Tokenizer:
 def segment(text: str) -> list[str]:
     """Words of `text` in search-engine mode (long words also yield their parts), lower-cased."""
     words = _tokenizer().cut_for_search(text or "")
-    return [w.lower() for w in words if _WORD.fullmatch(w)]
+    return [w.lower() for w in words if len(w) <= MAX_WORD_LENGTH and _WORD.fullmatch(w)]
 
 
 def build_search_text(parts: Iterable[str]) -> str:
@@ -75,20 +79,24 @@ SEARCH_VECTOR = "search_vector"
 
 
 class _VectorMatch(Func):
-    """`search_vector @@ plainto_tsquery('simple', terms)`, on the GIN-indexed stored column.
+    """`search_vector @@ 'query'::tsquery` on the GIN-indexed stored column, lexemes verbatim.
 
     Unqualified on purpose: no table the library joins has a column of that name, and the name
     stays right when Django re-aliases the patent table inside a subquery."""
 
-    template = f"{SEARCH_VECTOR} @@ plainto_tsquery('simple'::regconfig, %(expressions)s)"
-    output_field = BooleanField()
-
-
-class _FacetMatch(Func):
-    """`search_vector @@ 'tokens'::tsquery`: facet tokens are matched verbatim (no parser)."""
-
     template = f"{SEARCH_VECTOR} @@ %(expressions)s::tsquery"
     output_field = BooleanField()
+
+
+def _lexeme(word: str) -> str:
+    """`word` quoted as one tsquery lexeme (quotes doubled, backslashes escaped)."""
+    escaped = word.replace("\\", "\\\\").replace("'", "''")
+    return f"'{escaped}'"
+
+
+def all_words_query(terms: Iterable[str]) -> str:
+    """The tsquery text matching documents holding every one of `terms`."""
+    return " & ".join(_lexeme(term) for term in terms)
 
 
 _FACET_VALUE = re.compile(r"[A-Za-z0-9_]+")
@@ -114,7 +122,7 @@ def facet_filter(
     if not tokens or not all(_FACET_VALUE.fullmatch(t) for t in tokens):
         return queryset
     query = " | ".join(f"'{facet_token(name, t)}'" for t in tokens)
-    return queryset.filter(_FacetMatch(Value(query)))
+    return queryset.filter(_VectorMatch(Value(query)))
 
 
 def keyword_filter(queryset: QuerySet[Patent], query: str) -> QuerySet[Patent]:
@@ -126,7 +134,7 @@ def keyword_filter(queryset: QuerySet[Patent], query: str) -> QuerySet[Patent]:
     if not terms:
         return queryset
     if connections[queryset.db].vendor == "postgresql":
-        return queryset.filter(_VectorMatch(Value(" ".join(terms))))
+        return queryset.filter(_VectorMatch(Value(all_words_query(terms))))
     for term in terms:
         queryset = queryset.filter(search_text__icontains=term)
     return queryset

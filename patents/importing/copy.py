@@ -14,11 +14,13 @@ import decimal
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field
 
 from patents.models import Patent, PatentChange
 
@@ -53,15 +55,35 @@ def _text(value: Any) -> str:
     raise TypeError(f"no COPY text for {type(value).__name__}")
 
 
+def _text_cell(value: Any) -> str:
+    """A text column's value: most need no escaping, and testing for that is the cheap part."""
+    if value is None:
+        return NULL
+    value = str(value)
+    return value.translate(_ESCAPES) if _SPECIAL.search(value) else value
+
+
+def _json_cell(value: Any) -> str:
+    return NULL if value is None else _text_cell(json.dumps(value, ensure_ascii=False))
+
+
+def _converter(field: Field[Any, Any]) -> Callable[[Any], str]:
+    """How to write one column's values: decided once per column, not per cell."""
+    if isinstance(field, models.JSONField):
+        return _json_cell
+    if isinstance(field, models.CharField | models.TextField):
+        return _text_cell
+    return _text
+
+
 @lru_cache(maxsize=1)
-def _patent_columns() -> tuple[tuple[str, str, Any], ...]:
-    """(attname, column, default) of every Patent column but id, in a fixed order."""
+def _patent_columns() -> tuple[tuple[str, str, Any, Callable[[Any], str]], ...]:
+    """(attname, column, default, converter) of every Patent column but id, in a fixed order."""
     columns = []
     for field in Patent._meta.concrete_fields:
         if field.primary_key:
             continue
-        default = field.get_default()
-        columns.append((field.attname, str(field.column), default))
+        columns.append((field.attname, str(field.column), field.get_default(), _converter(field)))
     return tuple(columns)
 
 
@@ -87,17 +109,24 @@ def insert_patents(connection: BaseDatabaseWrapper, rows: list[dict[str, Any]]) 
     columns = _patent_columns()
     present = {name for values in rows for name in values}
     # Columns no row sets hold the same default text on every line: format those once.
-    plan = [
-        (attname, default, None if attname in present else _text(default))
-        for attname, _column, default in columns
+    varying = [
+        (attname, default, convert)
+        for attname, _column, default, convert in columns
+        if attname in present
     ]
+    constant = "".join(
+        "\t" + convert(default)
+        for attname, _column, default, convert in columns
+        if attname not in present
+    )
     lines = []
     for patent_id, values in zip(ids, rows, strict=True):
         cells = [str(patent_id)]
-        for attname, default, constant in plan:
-            cells.append(_text(values.get(attname, default)) if constant is None else constant)
-        lines.append("\t".join(cells) + "\n")
-    _copy(connection, table, ["id", *(column for _a, column, _d in columns)], lines)
+        cells += [convert(values.get(attname, default)) for attname, default, convert in varying]
+        lines.append("\t".join(cells) + constant + "\n")
+    varying_names = [column for attname, column, _d, _c in columns if attname in present]
+    constant_names = [column for attname, column, _d, _c in columns if attname not in present]
+    _copy(connection, table, ["id", *varying_names, *constant_names], lines)
     return ids
 
 

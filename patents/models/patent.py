@@ -71,6 +71,7 @@ class Patent(models.Model):
         on_delete=models.PROTECT,
         related_name="patents",
         verbose_name=_("owning institution"),
+        db_index=False,  # the unique (organisation, application_no) index leads with it
     )
     department = models.ForeignKey(
         "accounts.Department",
@@ -85,7 +86,7 @@ class Patent(models.Model):
     title = models.CharField(_("title"), max_length=500)
     abstract = models.TextField(_("abstract"), blank=True)
     ipc_main = models.CharField(_("main IPC"), max_length=32, blank=True)
-    ipc_subclass = models.CharField(_("IPC subclass"), max_length=4, blank=True, db_index=True)
+    ipc_subclass = models.CharField(_("IPC subclass"), max_length=4, blank=True)
     ipc_other = models.JSONField(_("other IPC codes"), default=list, blank=True)
     patentees = models.JSONField(_("patentees"), default=list, blank=True)
     inventors = models.JSONField(_("inventors"), default=list, blank=True)
@@ -111,6 +112,7 @@ class Patent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("industry"),
+        db_index=False,  # equality only: a plain index in Meta, without the LIKE twin
     )
     application_field = models.TextField(_("application field"), blank=True)
     target_products = models.TextField(_("target products"), blank=True)
@@ -150,7 +152,6 @@ class Patent(models.Model):
         max_length=20,
         choices=ReviewStatus.choices,
         default=ReviewStatus.DRAFT,
-        db_index=True,
     )
     review_note = models.TextField(_("reason for return"), blank=True)
     # Space-separated segmented words (jieba) of title, abstract and fields, for full-text search.
@@ -158,8 +159,14 @@ class Patent(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Not indexed: only a (rare) user deletion looks patents up by it.
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -181,6 +188,12 @@ class Patent(models.Model):
                 name="patent_library_idx",
             ),
             models.Index(fields=["application_no"], name="patent_application_no_idx"),
+            # Every index costs each bulk import; these are the ones queries use. The library
+            # index leads with review_status; the IPC one serves both = and LIKE 'G06%'.
+            models.Index(fields=["industry"], name="patent_industry_idx"),
+            models.Index(
+                fields=["ipc_subclass"], opclasses=["varchar_pattern_ops"], name="patent_ipc_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -208,6 +208,12 @@ def _write_chunk(
             # the resumed job redoes exactly those. Atomicity and isolation are unchanged.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                # Every query here looks rows up by key. While an institution's first big
+                # import grows its records from none, the statistics still say "none" and the
+                # planner reads all its rows for each chunk (a bitmap scan on the institution
+                # alone: 40 times slower at 100,000 rows); the unique index is always right.
+                cursor.execute("SET LOCAL enable_seqscan TO off")
+                cursor.execute("SET LOCAL enable_bitmapscan TO off")
         errors += _other_college_errors(context, valid, headers)
         outcome = upsert_chunk(
             context,

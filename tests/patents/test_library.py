@@ -9,6 +9,7 @@ from django.urls import reverse
 from patents.filters import LibraryFilter
 from patents.models import ReviewStatus
 from patents.pagination import SortKey, paginate
+from patents.search import all_words_query, segment
 from patents.selectors import library_for
 from tests.factories import DepartmentFactory, OrganisationFactory  # noqa: F401
 from tests.patents.factories import indexed_patent
@@ -66,7 +67,33 @@ def test_search_runs_on_postgresql_with_the_gin_index():
         generated, expression = cursor.fetchone()
     assert "USING gin (search_vector)" in definition
     assert generated == "ALWAYS"
-    assert "to_tsvector('simple'::regconfig, search_text)" in expression
+    assert "string_to_array(search_text, ' '::text)" in expression
+
+
+def test_the_vector_holds_the_segmented_words_verbatim(zhejiang_university, enterprise_user):
+    coated = indexed_patent(
+        organisation=zhejiang_university,
+        title="PVDF-HFP涂覆的Li-ion电池隔膜，厚度3.5μm",
+        review_status=ReviewStatus.ADMITTED,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(search_vector) FROM patents_patent WHERE id = %s",
+            [coated.pk],
+        )
+        (lexemes,) = cursor.fetchone()
+    words = {lexeme for lexeme in lexemes if "#" not in lexeme}  # facet tokens hold a '#'
+    assert words == set(coated.search_text.split())
+    assert _filtered(enterprise_user, q="pvdf 隔膜") == {coated.pk}
+
+
+def test_query_words_are_quoted_as_single_lexemes():
+    assert all_words_query(["隔膜", "it's", "a\\b"]) == "'隔膜' & 'it''s' & 'a\\\\b'"
+
+
+def test_overlong_words_are_not_indexed():
+    assert segment("x" * 101) == []
+    assert segment("x" * 100) == ["x" * 100]
 
 
 def test_chinese_keyword_finds_the_patent(enterprise_user, separator, vision):
