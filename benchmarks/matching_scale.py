@@ -118,6 +118,18 @@ class TreeMemory:
         return total
 
 
+def cpu_seconds() -> float:
+    """User + system CPU of this process and its finished (waited-for) workers: with other
+    jobs on the machine, wall time depends on them, CPU time much less."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def load_average() -> str:
+    return f"load average (1 min) {os.getloadavg()[0]:.2f} on {os.cpu_count() or 0} cores"
+
+
 def rusage_mb() -> tuple[float, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -310,7 +322,7 @@ def main() -> None:
         f"{time.perf_counter() - t:.1f} s (not timed below)"
     )
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), cpu_seconds()
     if args.index_file and args.index_file.exists():
         index = engine.PatentIndex.load(args.index_file)
         print(f"library index LOADED from {args.index_file} in {time.perf_counter() - t:.1f} s")
@@ -322,20 +334,24 @@ def main() -> None:
         )
         print(
             f"library index build ({args.workers} workers, streamed): "
-            f"{time.perf_counter() - t:.1f} s, {index.x.nnz:,} non-zeros; {memory_line(mem)}"
+            f"{time.perf_counter() - t:.1f} s (CPU {cpu_seconds() - cpu:.0f} s), "
+            f"{index.x.nnz:,} non-zeros; {load_average()}; {memory_line(mem)}"
         )
         if args.index_file:
             index.save(args.index_file)
     library = ranking.LibraryIndex("bench", index)
 
+    cpu = cpu_seconds()
     prep_s, rank_s, pairs = full_rematch(library, people, args.shard, args.workers)
+    cpu = cpu_seconds() - cpu
     total_s = prep_s + rank_s
     print(
         f"full re-match of {len(people):,} profiles x {index.size:,} patents (shards of "
         f"{args.shard}, {args.workers} workers, top {TOP} with reasons, {pairs:,} pairs): "
         f"{total_s:.1f} s = retrieval structures {prep_s:.1f} s + shards {rank_s:.1f} s "
         f"({rank_s / len(people) * 1000:.2f} ms per profile wall) -> "
-        f"{total_s / 60:.1f} min (target <= 10 min); {memory_line(mem)}"
+        f"{total_s / 60:.1f} min (target <= 10 min); CPU {cpu:.0f} s = "
+        f"{cpu / len(people) * 1000:.2f} ms per profile; {load_average()}; {memory_line(mem)}"
     )
 
     changed = dict(people[0], description=people[0]["description"] + " 固态电解质")

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from matching.engine import PatentIndex
 from matching.engine.build import chunked, parallel_rows, spans
@@ -69,3 +70,17 @@ def test_helpers() -> None:
     assert spans(0, 3) == []
     out = parallel_rows(lambda a, b: np.arange(a, b, dtype=np.float32), 10, 2, span_rows=3)
     assert np.array_equal(out, np.arange(10, dtype=np.float32))
+
+
+def test_retrieval_matrix_keeps_only_the_kept_columns() -> None:
+    from matching.engine.candidates import _kept_columns
+
+    rng = np.random.default_rng(4)
+    x = sp.random(50, 300, density=0.05, format="csr", dtype=np.float32, random_state=rng)
+    x = sp.vstack([x, sp.csr_matrix((2, 300), dtype=np.float32), x[:3]]).tocsr()
+    keep = rng.random(300) < 0.3
+    expected = x @ sp.diags(keep.astype(np.float32))
+    expected.eliminate_zeros()
+    got = _kept_columns(x, keep)
+    assert (got != expected).nnz == 0
+    assert np.array_equal(got.indptr, expected.indptr)
