@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -170,3 +171,23 @@ def test_synthetic_industry_codes_exist_in_refdata():
     codes = {industry for _ipc, industry, _subjects, _field in AREAS}
     known = set(Industry.objects.filter(code__in=codes, level=4).values_list("code", flat=True))
     assert codes - known == set()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        ["王伟"],
+        ["王伟", "李娜"],
+        ['O"Brien'],
+        ["a\\b"],
+        ["tab\there"],
+        ["x\x7fy"],
+        [1, "a"],
+        {"k": 1},
+    ],
+)
+def test_json_cells_are_written_as_json_dumps_would_write_them(value):
+    from patents.importing.copy import _json_cell, _text_cell
+
+    assert _json_cell(value) == _text_cell(json.dumps(value, ensure_ascii=False))
