@@ -126,31 +126,31 @@ def _text_cells(cells: list[Any]) -> str:
     return "\t".join(cells)
 
 
-def _patent_lines(ids: list[int], rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
-    """(column names, COPY lines) for new patents.
+def patent_tails(rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """(column names, COPY text of each row after its id) for new patents.
 
     The hot loop of an import (100,000 rows x 40 columns): columns no row sets are formatted once;
     the text columns of a row are checked for COPY's special characters in one search over the
-    row, and escaped cell by cell only in the rare row that has any."""
+    row, and escaped cell by cell only in the rare row that has any. Ids are drawn later, at
+    insert time, so this may run ahead of the database work (see pipeline.prefetch)."""
     present = {name for values in rows for name in values}
     columns = [c for c in _patent_columns() if c.attname in present]
     fixed = [c for c in _patent_columns() if c.attname not in present]
-    constant = "".join("\t" + c.convert(c.default) for c in fixed)
+    constant = ["\t".join(c.convert(c.default) for c in fixed)] if fixed else []
     texts = [(c.attname, c.default) for c in columns if c.is_text]
     others = [(c.attname, c.default, c.convert) for c in columns if not c.is_text]
-    lines = []
-    for patent_id, values in zip(ids, rows, strict=True):
-        parts = [str(patent_id)]
+    tails = []
+    for values in rows:
+        parts = []
         if texts:
             parts.append(_text_cells([values.get(name, default) for name, default in texts]))
         if others:
             parts += [convert(values.get(name, default)) for name, default, convert in others]
-        lines.append("\t".join(parts) + constant + "\n")
-    names = ["id"]
-    names += [c.name for c in columns if c.is_text]
+        tails.append("\t".join(parts + constant) + "\n")
+    names = [c.name for c in columns if c.is_text]
     names += [c.name for c in columns if not c.is_text]
     names += [c.name for c in fixed]
-    return names, lines
+    return names, tails
 
 
 def _copy(
@@ -165,15 +165,23 @@ def _copy(
 
 def insert_patents(connection: BaseDatabaseWrapper, rows: list[dict[str, Any]]) -> list[int]:
     """Insert new patents (field values by attname; others take their defaults); their ids."""
+    names, tails = patent_tails(rows)
+    return insert_patent_tails(connection, names, tails)
+
+
+def insert_patent_tails(
+    connection: BaseDatabaseWrapper, names: list[str], tails: list[str]
+) -> list[int]:
+    """Insert new patents given as `patent_tails` output; their ids, drawn from the sequence."""
     table = Patent._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(rows)],
+            [table, len(tails)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-    names, lines = _patent_lines(ids, rows)
-    _copy(connection, table, names, lines)
+    lines = [f"{patent_id}\t{tail}" for patent_id, tail in zip(ids, tails, strict=True)]
+    _copy(connection, table, ["id", *names], lines)
     return ids
 
 

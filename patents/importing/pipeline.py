@@ -17,10 +17,12 @@ import contextlib
 import os
 import pickle
 import signal
+import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+from queue import Full, Queue
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -40,6 +42,7 @@ class ParsedChunk:
     valid: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # no → row, values
     search_texts: dict[str, str] = field(default_factory=dict)  # no → search text if new
     errors: list[RenderedError] = field(default_factory=list)
+    prepared: Any = None  # what `prefetch` prepared for the writer (upsert.PreparedRecords)
 
 
 @dataclass(frozen=True)
@@ -195,3 +198,51 @@ def _child(spec: ReadSpec, write_fd: int) -> None:  # pragma: no cover - runs in
         code = 1
     finally:
         os._exit(code)  # never return into the parent's code; never run its finalisers
+
+
+def prefetch(
+    chunks: Iterator[ParsedChunk], prepare: Callable[[ParsedChunk], None], depth: int = 2
+) -> Iterator[ParsedChunk]:
+    """`chunks`, received and `prepare`d by a thread, up to `depth` ahead of the caller.
+
+    The importing process alternates Python work (unpickling a chunk, writing its COPY text) with
+    waiting for PostgreSQL; psycopg2 releases the GIL while it waits, so the next chunk's Python
+    work fits into the current chunk's database time. `prepare` must not touch the database."""
+    queue: Queue[tuple[str, Any]] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for chunk in chunks:
+                prepare(chunk)
+                if not put(("chunk", chunk)):
+                    return
+            put(("end", None))
+        except BaseException as exc:  # handed to the caller's thread, raised there
+            put(("error", exc))
+
+    thread = threading.Thread(target=work, name="inventory-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, payload = queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise payload
+            yield payload
+    finally:
+        # The thread is at most one chunk's read away from seeing this (the reader process
+        # keeps writing until it ends or the pipe is full), and must be gone before the
+        # caller closes the pipe under it.
+        stop.set()
+        thread.join(timeout=60)

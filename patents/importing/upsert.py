@@ -14,7 +14,7 @@ in draft or under review keep their status; new records start as drafts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,15 +68,43 @@ def search_text(context: ImportContext, values: dict[str, Any]) -> str:
     return _search_text(context, values)
 
 
+@dataclass(frozen=True)
+class PreparedRecords:
+    """Rows written ahead as new records' COPY text (PostgreSQL), before anyone knows whether
+    they are new: `upsert_chunk` uses the text of those that turn out to be, ignores the rest."""
+
+    columns: list[str]
+    tails: dict[str, str]  # application number → COPY text after the id
+
+
+def prepare_new_records(
+    context: ImportContext,
+    rows: Sequence[tuple[str, dict[str, Any]]],
+    search_texts: dict[str, str] | None = None,
+) -> PreparedRecords:
+    """No database access: safe to run in another thread while the database works."""
+    now = timezone.now()
+    texts = search_texts or {}
+    records = [
+        _new_patent(context, number, values, now, texts.get(number)) for number, values in rows
+    ]
+    columns, tails = copy.patent_tails(records)
+    return PreparedRecords(
+        columns, {number: tail for (number, _v), tail in zip(rows, tails, strict=True)}
+    )
+
+
 def upsert_chunk(
     context: ImportContext,
     rows: Sequence[tuple[str, dict[str, Any]]],
     search_texts: dict[str, str] | None = None,
+    prepared: PreparedRecords | None = None,
 ) -> ChunkOutcome:
     """Insert or update `rows` ((application number, field values)); call inside a transaction.
 
     `search_texts` (application number → `search_text(context, values)`) may carry search texts
-    computed ahead, e.g. by the reading process; missing ones are computed here."""
+    computed ahead, e.g. by the reading process; missing ones are computed here. `prepared`
+    (PostgreSQL only) may carry new records' COPY text written ahead."""
     fields = sorted({name for _number, values in rows for name in values})
     wanted = {*fields, *SEARCHED_FIELDS, "id", "application_no", "review_status", "version"}
     existing = {
@@ -89,20 +117,48 @@ def upsert_chunk(
     now = timezone.now()
     texts = search_texts or {}
     new: list[dict[str, Any]] = []
+    ready: list[str] = []  # new records whose COPY text was prepared
     changed: list[tuple[Patent, dict[str, list[Any]]]] = []
     unchanged = 0
     for number, values in rows:
         before = existing.get(number)
-        if before is None:
+        if before is None and prepared is not None and number in prepared.tails:
+            ready.append(number)
+        elif before is None:
             new.append(_new_patent(context, number, values, now, texts.get(number)))
+        if before is None:
             continue
         changes = diff_fields(before, values)
         if not changes:
             unchanged += 1
             continue
         changed.append(_changed_patent(context, before, values, changes, now))
+    if ready and prepared is not None:
+        _insert_prepared(context, prepared, ready, now)
     _save(context, new, changed, now)
-    return ChunkOutcome(created=len(new), updated=len(changed), unchanged=unchanged)
+    return ChunkOutcome(created=len(new) + len(ready), updated=len(changed), unchanged=unchanged)
+
+
+def _insert_prepared(
+    context: ImportContext, prepared: PreparedRecords, numbers: list[str], now: Any
+) -> None:
+    ids = copy.insert_patent_tails(
+        connection, prepared.columns, [prepared.tails[number] for number in numbers]
+    )
+    _copy_creation_history(context, zip(ids, numbers, strict=True), now)
+
+
+def _copy_creation_history(
+    context: ImportContext, created: Iterable[tuple[int, str]], now: Any
+) -> None:
+    copy.insert_history(
+        connection,
+        [(patent_id, {"created": [None, number]}) for patent_id, number in created],
+        user_id=context.user_id,
+        job_id=context.job_id,
+        source=ChangeSource.IMPORT,
+        now=now,
+    )
 
 
 def _new_patent(
@@ -158,17 +214,8 @@ def _save(
     history: list[PatentChange] = []
     if new and copy.available(connection):
         ids = copy.insert_patents(connection, new)
-        copy.insert_history(
-            connection,
-            [
-                (patent_id, {"created": [None, values["application_no"]]})
-                for patent_id, values in zip(ids, new, strict=True)
-            ],
-            user_id=context.user_id,
-            job_id=context.job_id,
-            source=ChangeSource.IMPORT,
-            now=now,
-        )
+        numbers = [values["application_no"] for values in new]
+        _copy_creation_history(context, zip(ids, numbers, strict=True), now)
     elif new:
         created = Patent.objects.bulk_create([Patent(**values) for values in new], batch_size=1000)
         history += [

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
+from patents.importing.pipeline import ParsedChunk, prefetch
+from patents.importing.upsert import ImportContext, prepare_new_records, upsert_chunk
 from patents.models import Patent, PatentChange
 from patents.search import search_text_for
 from patents.services import imports
@@ -191,3 +194,64 @@ def test_json_cells_are_written_as_json_dumps_would_write_them(value):
     from patents.importing.copy import _json_cell, _text_cell
 
     assert _json_cell(value) == _text_cell(json.dumps(value, ensure_ascii=False))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL only")
+def test_prepared_text_of_a_record_that_exists_by_now_is_not_inserted_again(univ_a_staff):
+    """The preparing thread guesses "new" from the numbers held when the job started; a record
+    added since (by hand, say) must be updated, not inserted a second time."""
+    context = ImportContext(
+        organisation_id=univ_a_staff.organisation_id,
+        user_id=univ_a_staff.pk,
+        job_id=None,
+        college_id=None,
+        industry_names={},
+    )
+    rows = [
+        ("202110123456.7", {"title": "已由人工录入", "patent_type": "invention"}),
+        ("202310000001.5", {"title": "全新的一件", "patent_type": "invention"}),
+    ]
+    prepared = prepare_new_records(context, rows)
+    Patent.objects.create(
+        organisation=univ_a_staff.organisation,
+        application_no="202110123456.7",
+        title="人工录入的标题",
+        patent_type="invention",
+    )
+    with transaction.atomic():
+        outcome = upsert_chunk(context, rows, prepared=prepared)
+    assert (outcome.created, outcome.updated) == (1, 1)
+    assert Patent.objects.get(application_no="202110123456.7").title == "已由人工录入"
+    fresh = Patent.objects.get(application_no="202310000001.5")
+    assert fresh.title == "全新的一件" and fresh.review_status == "draft"
+    assert fresh.changes.get().changes == {"created": [None, "202310000001.5"]}
+
+
+def test_prefetch_hands_over_every_chunk_in_order_then_the_reader_error():
+    def chunks():
+        for position in range(5):
+            yield ParsedChunk(position=position, size=1)
+        raise RuntimeError("the inventory reader failed")
+
+    seen = []
+
+    def prepare(chunk):
+        chunk.prepared = chunk.position * 10
+
+    with pytest.raises(RuntimeError, match="reader failed"):
+        for chunk in prefetch(chunks(), prepare):
+            seen.append((chunk.position, chunk.prepared))
+    assert seen == [(0, 0), (1, 10), (2, 20), (3, 30), (4, 40)]
+
+
+def test_prefetch_stops_its_thread_when_the_writer_stops_early():
+    def endless():
+        position = 0
+        while True:
+            yield ParsedChunk(position=position, size=1)
+            position += 1
+
+    reading = prefetch(endless(), lambda chunk: None)
+    assert next(reading).position == 0
+    reading.close()  # the writer was fenced off: the thread must not keep reading
+    assert not any(thread.name == "inventory-prefetch" for thread in threading.enumerate())
