@@ -185,6 +185,16 @@ def insert_patent_tails(
     return ids
 
 
+def _changes_cell(changes: dict[str, Any]) -> str:
+    """The history entry of a new record is written directly (one per imported row)."""
+    created = changes.get("created")
+    if len(changes) == 1 and type(created) is list and len(created) == 2 and created[0] is None:
+        number = created[1]
+        if type(number) is str and not _JSON_SPECIAL.search(number):
+            return f'{{"created": [null, "{number}"]}}'
+    return _json_cell(changes)
+
+
 def insert_history(
     connection: BaseDatabaseWrapper,
     entries: list[tuple[int, dict[str, Any]]],
@@ -196,7 +206,7 @@ def insert_history(
 ) -> None:
     """One PatentChange per (patent id, changes), all by the same user, job and source."""
     fixed = "\t".join(_text(value) for value in (user_id, now, source, job_id))
-    lines = [f"{patent_id}\t{fixed}\t{_text(changes)}\n" for patent_id, changes in entries]
+    lines = [f"{patent_id}\t{fixed}\t{_changes_cell(changes)}\n" for patent_id, changes in entries]
     columns = [
         str(PatentChange._meta.get_field(name).column)  # type: ignore[union-attr]
         for name in ("patent", "changed_by", "changed_at", "source", "import_job", "changes")

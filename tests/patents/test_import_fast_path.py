@@ -255,3 +255,13 @@ def test_prefetch_stops_its_thread_when_the_writer_stops_early():
     assert next(reading).position == 0
     reading.close()  # the writer was fenced off: the thread must not keep reading
     assert not any(thread.name == "inventory-prefetch" for thread in threading.enumerate())
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"created": [None, "202110123456.7"]}, {"created": [None, 'a"b']}, {"title": ["a", "b"]}],
+)
+def test_history_cells_are_written_as_json_dumps_would_write_them(changes):
+    from patents.importing.copy import _changes_cell, _text_cell
+
+    assert _changes_cell(changes) == _text_cell(json.dumps(changes, ensure_ascii=False))
