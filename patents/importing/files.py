@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import re
 import zipfile
@@ -83,14 +84,23 @@ class Spreadsheet:
 
 
 def open_spreadsheet(
-    stream: IO[bytes], *, name: str, size: int, rows_needed: bool = True
+    stream: IO[bytes],
+    *,
+    name: str,
+    size: int,
+    rows_needed: bool = True,
+    verified_sha256: str = "",
 ) -> Spreadsheet:
     """Check and open an upload; raise ValidationError saying why a bad file is refused.
 
     `rows_needed=False` (the upload check in the request) only checks the file, its header and
     its row count: an .xlsx is then read as a stream up to its header, with the row count taken
     from the last row's number, instead of loading the whole sheet (seconds and ~250 MB for
-    100,000 rows, all spent again by the import itself). Its `rows()` is then empty."""
+    100,000 rows, all spent again by the import itself). Its `rows()` is then empty.
+
+    `verified_sha256`: the digest of a file that passed these checks before (the stored upload).
+    If the content still has it, the archive's members are not streamed again for the zip-bomb
+    check: they are the very bytes that passed it."""
     if size > settings.INVENTORY_MAX_UPLOAD_BYTES:
         raise _reject(
             _("The file is %(size)s; the limit is %(limit)s."),
@@ -103,7 +113,8 @@ def open_spreadsheet(
     if not content:
         raise _reject(_("“%(name)s” is empty."), "empty", name=name)
     if content.startswith(ZIP_MAGIC):
-        return _open_xlsx(content, name, rows_needed)
+        verified = bool(verified_sha256) and hashlib.sha256(content).hexdigest() == verified_sha256
+        return _open_xlsx(content, name, rows_needed, verified)
     if content.startswith(OLE_MAGIC):
         raise _reject(
             _("“%(name)s” is an Excel 97–2003 (.xls) file: save it as .xlsx and upload again."),
@@ -129,7 +140,9 @@ def _not_a_spreadsheet(name: str) -> ValidationError:
     )
 
 
-def _open_xlsx(content: bytes, name: str, rows_needed: bool = True) -> Spreadsheet:
+def _open_xlsx(
+    content: bytes, name: str, rows_needed: bool = True, verified: bool = False
+) -> Spreadsheet:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = {info.filename: info for info in archive.infolist()}
@@ -137,9 +150,11 @@ def _open_xlsx(content: bytes, name: str, rows_needed: bool = True) -> Spreadshe
         raise _not_a_spreadsheet(name) from None
     if "xl/workbook.xml" not in members:
         raise _not_a_spreadsheet(name)
-    _check_not_a_bomb(archive, name)
+    _check_declared_sizes(archive, name)
     sheet_path = _first_sheet_path(archive, name)
-    formula_cells = _formula_cells(archive, sheet_path, name)
+    # One decompression pass does both: check every member's real size and look for formulas.
+    may_have_formulas = _stream_members(archive, name, sheet_path, only_sheet=verified)
+    formula_cells = _formula_cells(archive, sheet_path, name) if may_have_formulas else {}
     if not rows_needed:
         streamed = _stream_header(archive, sheet_path, name)
         if streamed is not None:
@@ -157,7 +172,7 @@ def _open_xlsx(content: bytes, name: str, rows_needed: bool = True) -> Spreadshe
     return _locate_header("xlsx", rows, total_rows, formulas)
 
 
-def _check_not_a_bomb(archive: zipfile.ZipFile, name: str) -> None:
+def _check_declared_sizes(archive: zipfile.ZipFile, name: str) -> None:
     infos = archive.infolist()
     expanded = sum(info.file_size for info in infos)
     compressed = max(1, sum(info.compress_size for info in infos))
@@ -173,15 +188,33 @@ def _check_not_a_bomb(archive: zipfile.ZipFile, name: str) -> None:
             size=filesizeformat(expanded),
             ratio=ratio,
         )
-    # Declared sizes can lie: stream every member (zipfile stops at the declared size and
-    # checks the CRC), so the spreadsheet reader only ever sees an archive that is what it says.
+
+
+def _stream_members(
+    archive: zipfile.ZipFile, name: str, sheet_path: str, *, only_sheet: bool = False
+) -> bool:
+    """Stream every member (or only the sheet); True if the sheet may hold formula cells.
+
+    Declared sizes can lie: zipfile stops at the declared size and checks the CRC, so the
+    spreadsheet reader only ever sees an archive that is what it says. Formulas are looked for
+    with a byte scan (memchr-fast); the caller walks the XML only if this finds a formula tag."""
+    maybe_formulas = False
     try:
-        for info in infos:
+        for info in archive.infolist():
+            is_sheet = info.filename == sheet_path
+            if only_sheet and not is_sheet:
+                continue
             with archive.open(info) as member:
-                while member.read(1 << 20):
-                    pass
+                tail = b""
+                while block := member.read(1 << 20):
+                    if is_sheet and not maybe_formulas:
+                        buffer = tail + block
+                        if (b"<f" in buffer or b":f" in buffer) and FORMULA_TAG.search(buffer):
+                            maybe_formulas = True
+                        tail = block[-16:]
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
         raise _not_a_spreadsheet(name) from None
+    return maybe_formulas
 
 
 def _first_sheet_path(archive: zipfile.ZipFile, name: str) -> str:
@@ -195,7 +228,8 @@ def _first_sheet_path(archive: zipfile.ZipFile, name: str) -> str:
             target = next(
                 el.get("Target", "") for _e, el in iterparse(rels) if el.get("Id") == rel_id
             )
-    except (KeyError, StopIteration, SyntaxError):
+    except (KeyError, StopIteration, SyntaxError, zipfile.BadZipFile, OSError, EOFError,
+            NotImplementedError):  # fmt: skip
         raise _not_a_spreadsheet(name) from None
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
@@ -203,23 +237,10 @@ def _first_sheet_path(archive: zipfile.ZipFile, name: str) -> str:
 def _formula_cells(
     archive: zipfile.ZipFile, sheet_path: str, name: str
 ) -> dict[tuple[int, int], str]:
-    """{(row number, absolute column index): "=formula"} for every formula cell of the sheet.
-
-    A fast byte scan first; the slower XML walk runs only for the rare file that has formulas.
-    """
+    """{(row number, absolute column index): "=formula"} for every formula cell of the sheet:
+    the slower XML walk, run only for the rare file whose byte scan found a formula tag."""
+    found: dict[tuple[int, int], str] = {}
     try:
-        with archive.open(sheet_path) as sheet:
-            tail = b""
-            while block := sheet.read(1 << 20):
-                buffer = tail + block
-                # bytes.find is memchr-fast; the regex runs only where a formula tag may be.
-                maybe = b"<f" in buffer or b":f" in buffer
-                if maybe and FORMULA_TAG.search(buffer):
-                    break
-                tail = block[-16:]
-            else:
-                return {}
-        found: dict[tuple[int, int], str] = {}
         with archive.open(sheet_path) as sheet:
             for _event, element in iterparse(sheet, events=("end",)):
                 if element.tag.endswith("}c"):
@@ -227,9 +248,9 @@ def _formula_cells(
                     if formula is not None:
                         found[_cell_position(element.get("r", ""))] = "=" + (formula.text or "…")
                     element.clear()
-        return found
     except (KeyError, SyntaxError, zipfile.BadZipFile):
         raise _not_a_spreadsheet(name) from None
+    return found
 
 
 _ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')

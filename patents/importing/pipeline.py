@@ -58,6 +58,7 @@ class ReadSpec:
     chunk_rows: int
     skip_rows: int  # rows committed by an earlier attempt: validated for duplicates only
     search_text: Callable[[dict[str, Any]], str]
+    sha256: str = ""  # of the upload as it passed the checks (ImportJob.sha256)
 
 
 class FileRejected(Exception):
@@ -77,7 +78,9 @@ def read(spec: ReadSpec) -> tuple[dict[str, str], Iterator[ParsedChunk]]:
     with translation.override(spec.language):
         try:
             with spec.open_file() as stored:
-                sheet = open_spreadsheet(stored, name=spec.name, size=spec.size)
+                sheet = open_spreadsheet(
+                    stored, name=spec.name, size=spec.size, verified_sha256=spec.sha256
+                )
         except ValidationError as exc:
             raise FileRejected(exc.messages) from None
     headers = {key: sheet.header_for(key) for key in sheet.positions}

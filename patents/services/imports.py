@@ -147,6 +147,7 @@ def _import(job: ImportJob) -> None:
         chunk_rows=CHUNK_ROWS,
         skip_rows=job.processed_rows,
         search_text=functools.partial(search_text, context),
+        sha256=job.sha256,
     )
     try:
         with _reader(job, spec, context) as (headers, chunks):

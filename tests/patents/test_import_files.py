@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import zipfile
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from patents.importing.files import open_spreadsheet
 from patents.models import ImportJob, Patent
 from patents.services import imports
 from tests.patents.import_helpers import GOOD, csv_file, upload_and_run, xlsx, zip_bomb
@@ -141,3 +146,32 @@ def test_upload_check_streams_the_header_and_counts_rows_like_the_full_read():
         return found.header_row, found.data_rows, sorted(found.positions)
 
     assert opened(False) == opened(True) == (3, 6, ["application_no", "title"])
+
+
+def _with_corrupt_member(content: bytes) -> bytes:
+    """The same workbook plus a stored member whose bytes no longer match its CRC."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("docProps/custom.xml", b"<Properties>" + b"x" * 100 + b"</Properties>")
+    damaged = bytearray(buffer.getvalue())
+    damaged[damaged.index(b"<Properties>") + 20] ^= 0xFF
+    return bytes(damaged)
+
+
+def test_a_verified_digest_skips_only_the_rescan_of_the_very_same_bytes():
+    content = xlsx([GOOD]).read()
+    damaged = _with_corrupt_member(content)
+
+    def opened(data: bytes, digest: str) -> int:
+        return open_spreadsheet(
+            io.BytesIO(data), name="f.xlsx", size=len(data), verified_sha256=digest
+        ).data_rows
+
+    assert opened(content, hashlib.sha256(content).hexdigest()) == opened(content, "") == 1
+    # The very bytes verified before: only the sheet is read again (for formulas).
+    assert opened(damaged, hashlib.sha256(damaged).hexdigest()) == 1
+    # Different bytes than the ones verified: every member is streamed and checked again.
+    with pytest.raises(ValidationError, match="is not a spreadsheet"):
+        opened(damaged, hashlib.sha256(content).hexdigest())
