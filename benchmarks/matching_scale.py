@@ -256,13 +256,17 @@ def ensure_peer_table(path: Path, count: int, workers: int) -> None:
     print(f"peer table: filled {count:,} patents in {time.perf_counter() - started:.0f} s")
 
 
-def peer_query(person: dict[str, Any], titles: dict[str, str]) -> str:
+def peer_query(person: dict[str, Any], index: engine.PatentIndex) -> str:
     """OR of the profile's words: need text, keywords and the titles of its liked patents (the
     same evidence the engine uses, in the form full-text search can take)."""
     from patents.search import query_terms
 
     text = " ".join(
-        [person["description"], *person["keywords"], *(titles[p] for p in person["liked_patents"])]
+        [
+            person["description"],
+            *person["keywords"],
+            *(index.titles[index.row[p]] for p in person["liked_patents"]),
+        ]
     )
     words = sorted({w for w in query_terms(text) if len(w) > 1})
     return " | ".join(words) or "x"
@@ -308,6 +312,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--peer-sample", type=int, default=30)
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--incremental-sample", type=int, default=20)
     parser.add_argument(
         "--index-file", type=Path, help="save the built index here; load it instead if present"
     )
@@ -354,27 +359,41 @@ def main() -> None:
         f"{cpu / len(people) * 1000:.2f} ms per profile; {load_average()}; {memory_line(mem)}"
     )
 
-    changed = dict(people[0], description=people[0]["description"] + " 固态电解质")
-    t = time.perf_counter()
-    ranking.rank_patents_for(library, [changed], top=TOP)
+    times = []
+    for person in people[: args.incremental_sample]:
+        changed = dict(person, description=person["description"] + " 固态电解质隔膜")
+        t = time.perf_counter()
+        ranking.rank_patents_for(library, [changed], top=TOP)
+        times.append(time.perf_counter() - t)
     print(
-        f"incremental: one changed profile vs {index.size:,} patents: "
-        f"{time.perf_counter() - t:.2f} s (target <= 2 s)"
+        f"incremental: one changed profile vs {index.size:,} patents (production "
+        f"ranking.rank_patents_for, with reasons; {len(times)} profiles): mean "
+        f"{sum(times) / len(times):.3f} s, max {max(times):.3f} s (target <= 2 s)"
     )
 
+    # A patent is placed by exact scoring against the profile matrix; the candidate search's
+    # retrieval structures are not used there, so they are dropped first (in production the
+    # two incremental kinds need not share one process).
+    index.drop_caches()
     t = time.perf_counter()
     matrix = engine.ProfileMatrix.build(people, index)
     build_pm = time.perf_counter() - t
-    new_patent = next(matching_data.read_patents(path))
-    new_patent = dict(new_patent, id="new-1", title="一种固态电解质锂电池隔膜的制备方法")
-    t = time.perf_counter()
-    engine.score_patent(new_patent, matrix, index, top=TOP)
+    times = []
+    for k, record in enumerate(matching_data.read_patents(path)):
+        if k == args.incremental_sample // 4:
+            break
+        new_patent = dict(record, id=f"new-{k}")
+        t = time.perf_counter()
+        engine.score_patent(new_patent, matrix, index, top=TOP)
+        times.append(time.perf_counter() - t)
     print(
-        f"incremental: one new patent vs {len(people):,} profiles: "
-        f"{time.perf_counter() - t:.2f} s (target <= 2 s; profile matrix prebuilt, its build "
-        f"took {build_pm:.1f} s)"
+        f"incremental: one new patent vs {len(people):,} profiles (engine.score_patent, top "
+        f"{TOP} with reasons, not yet in the index; {len(times)} patents): mean "
+        f"{sum(times) / len(times):.2f} s, max {max(times):.2f} s (target <= 2 s; the profile "
+        f"matrix is prebuilt, building it took {build_pm:.1f} s)"
     )
 
+    del matrix
     if not args.skip_peer:
         peers(args, path, people, index, rank_s / len(people))
     mem.stop()
@@ -388,8 +407,7 @@ def peers(
     index: engine.PatentIndex,
     ours: float,
 ) -> None:
-    titles = {pid: index.titles[row] for pid, row in index.row.items()}
-    queries = [peer_query(p, titles) for p in people[: args.peer_sample]]
+    queries = [peer_query(p, index) for p in people[: args.peer_sample]]
     ensure_peer_table(path, args.patents, args.workers)
     runs = [(f"{PG}/{PEER_DB}", PEER_TABLE, "same patents")]
     other = os.environ.get("PANHUO_BENCH_SEARCH_DB", f"{PG}/panhuo_bench_search")

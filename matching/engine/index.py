@@ -243,7 +243,9 @@ class PatentIndex:
         """Mean cosine of each row of `x` to its `hub_k` nearest patents of the reference set
         (itself excluded). A generic title ("检测装置") sits close to many patents and gets a
         high hub value; subtracting it is CSLS-style hubness reduction."""
-        return self._hub_rows(x, rows, self._hub_reference())
+        if not self.has_cache("hub_reference"):  # one new patent should not rebuild it
+            self.put_cache("hub_reference", self._hub_reference())
+        return self._hub_rows(x, rows, self.cached_value("hub_reference"))
 
     def _hub_reference(self) -> tuple[sp.csr_matrix, np.ndarray, int]:
         """(transposed reference rows, each index row's position in the reference set or -1,
