@@ -13,9 +13,9 @@ per patent. So the build streams:
            the hub values of a span of rows.
 
 Every step is row-local once idf is known, so the result is identical (bit for bit) to
-counting all patents at once, whatever the chunk size or number of workers. With one worker and
-one chunk nothing is spilled or forked. Workers are forked (Linux), which is why state is
-handed over in a module global set just before each pool starts, not pickled.
+counting all patents at once, whatever the chunk size or number of workers. With one worker
+nothing is forked. Workers are forked (Linux), which is why state is handed over in a module
+global set just before each pool starts, not pickled.
 """
 
 from __future__ import annotations
@@ -147,11 +147,7 @@ def _count_task(task: tuple[int, list[str], list[str]]) -> tuple[int, np.ndarray
     k, titles, bodies = task
     vectorizer: Vectorizer = _STATE["vectorizer"]
     counts = vectorizer.count(titles, bodies)
-    spill: Path | None = _STATE["spill"]
-    if spill is None:
-        _STATE["kept"][k] = counts
-    else:
-        _save_counts(spill / f"{k}.npz", counts)
+    _save_counts(_STATE["spill"] / f"{k}.npz", counts)
     cols, dfs = np.unique(
         np.concatenate([counts.char.indices, counts.word.indices]), return_counts=True
     )
@@ -163,12 +159,9 @@ def _count_task(task: tuple[int, list[str], list[str]]) -> tuple[int, np.ndarray
 
 def _weigh_task(k: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     vectorizer: Vectorizer = _STATE["vectorizer"]
-    spill: Path | None = _STATE["spill"]
-    if spill is None:
-        counts = _STATE["kept"].pop(k)
-    else:
-        counts = _load_counts(spill / f"{k}.npz", vectorizer.config.dim)
-        (spill / f"{k}.npz").unlink()
+    spill: Path = _STATE["spill"]
+    counts = _load_counts(spill / f"{k}.npz", vectorizer.config.dim)
+    (spill / f"{k}.npz").unlink()
     x = vectorizer.weight(counts)
     return x, l1_idf_rows(x, vectorizer.idf)
 
@@ -183,17 +176,15 @@ def text_matrices(
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Fit `vectorizer` (idf) on the (title, body) texts and return (x, cov) for them.
 
-    Texts are consumed as a stream; with more than one worker the counts are spilled to a
-    temporary directory (under `spill_dir`) between the two passes, so memory holds one chunk's
-    counts per worker, not the pool's."""
+    Texts are consumed as a stream and the counts are spilled to a temporary directory (under
+    `spill_dir`) between the two passes, so memory holds one chunk's counts per worker, not the
+    pool's (also with one worker)."""
     vectorizer.segmenter._ensure()  # load jieba once, before forking
     dim = vectorizer.config.dim
     df = np.zeros(dim, np.int64)
     n_docs = 0
     with tempfile.TemporaryDirectory(prefix="panhuo-index-", dir=spill_dir) as tmp:
-        spill = Path(tmp) if workers > 1 else None
-        kept: dict[int, Counts] = {}
-        state = {"vectorizer": vectorizer, "spill": spill, "kept": kept}
+        state = {"vectorizer": vectorizer, "spill": Path(tmp)}
 
         def tasks() -> Iterator[tuple[int, list[str], list[str]]]:
             nonlocal n_docs

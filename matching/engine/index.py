@@ -119,8 +119,8 @@ class PatentIndex:
 
         `ipc_titles_path` (the IPC reference CSV) gives jieba its domain dictionary; pass
         `domain_terms` instead to reuse a list. Duplicate ids keep the first record.
-        `records` may be a stream (read once, never held): with `workers` > 1 texts are
-        segmented in forked processes `chunk_size` records at a time and the raw counts spilled
+        `records` may be a stream (read once, never held): texts are counted `chunk_size`
+        records at a time (in `workers` forked processes when > 1) and the raw counts spilled
         under `spill_dir` (build.py); the result does not depend on workers or chunk size.
         """
         feature_config = feature_config or FeatureConfig()
