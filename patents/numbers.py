@@ -7,6 +7,7 @@ meant for the user (translated by the caller's active language).
 from __future__ import annotations
 
 import datetime
+import itertools
 import operator
 import re
 from dataclasses import dataclass
@@ -56,12 +57,8 @@ class ApplicationNumber:
         return 1900 + yy if yy >= 85 else 2000 + yy
 
 
-_BODY_WEIGHTS = {length: tuple(_WEIGHTS[i % 8] for i in range(length)) for length in (8, 12)}
-
-
 def check_digit(body: str) -> str:
-    weights = _BODY_WEIGHTS.get(len(body)) or tuple(_WEIGHTS[i % 8] for i in range(len(body)))
-    total = sum(map(operator.mul, map(int, body), weights))
+    total = sum(map(operator.mul, map(int, body), itertools.cycle(_WEIGHTS)))
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 

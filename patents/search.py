@@ -121,7 +121,7 @@ def facet_filter(
     tokens = [str(v) for v in values]
     if not tokens or not all(_FACET_VALUE.fullmatch(t) for t in tokens):
         return queryset
-    query = " | ".join(f"'{facet_token(name, t)}'" for t in tokens)
+    query = " | ".join(_lexeme(facet_token(name, t)) for t in tokens)
     return queryset.filter(_VectorMatch(Value(query)))
 
 

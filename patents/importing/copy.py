@@ -37,22 +37,18 @@ def available(connection: BaseDatabaseWrapper) -> bool:
 
 def _text(value: Any) -> str:
     """One value as COPY text; the types the row parser produces, and nothing else."""
-    if type(value) is str:  # the commonest case first
-        return value.translate(_ESCAPES) if _SPECIAL.search(value) else value
-    if value is None:
-        return NULL
+    if value is None or isinstance(value, str):
+        return _text_cell(value)
     if value is True:
         return "t"
     if value is False:
         return "f"
-    if isinstance(value, str):
-        return value.translate(_ESCAPES) if _SPECIAL.search(value) else value
     if isinstance(value, int | decimal.Decimal):
         return str(value)
     if isinstance(value, datetime.date):  # datetimes too: isoformat keeps the offset
         return value.isoformat()
     if isinstance(value, list | dict):
-        return _text(json.dumps(value, ensure_ascii=False))
+        return _json_cell(value)
     raise TypeError(f"no COPY text for {type(value).__name__}")
 
 
@@ -96,7 +92,11 @@ class _Column:
     name: str
     default: Any
     convert: Callable[[Any], str]
-    is_text: bool  # a CharField or TextField: its values are str
+
+    @property
+    def is_text(self) -> bool:
+        """A CharField or TextField: its values are str."""
+        return self.convert is _text_cell
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +108,6 @@ def _patent_columns() -> tuple[_Column, ...]:
             name=str(field.column),
             default=field.get_default(),
             convert=_converter(field),
-            is_text=isinstance(field, models.CharField | models.TextField),
         )
         for field in Patent._meta.concrete_fields
         if not field.primary_key
@@ -185,16 +184,6 @@ def insert_patent_tails(
     return ids
 
 
-def _changes_cell(changes: dict[str, Any]) -> str:
-    """The history entry of a new record is written directly (one per imported row)."""
-    created = changes.get("created")
-    if len(changes) == 1 and type(created) is list and len(created) == 2 and created[0] is None:
-        number = created[1]
-        if type(number) is str and not _JSON_SPECIAL.search(number):
-            return f'{{"created": [null, "{number}"]}}'
-    return _json_cell(changes)
-
-
 def insert_history(
     connection: BaseDatabaseWrapper,
     entries: list[tuple[int, dict[str, Any]]],
@@ -206,7 +195,7 @@ def insert_history(
 ) -> None:
     """One PatentChange per (patent id, changes), all by the same user, job and source."""
     fixed = "\t".join(_text(value) for value in (user_id, now, source, job_id))
-    lines = [f"{patent_id}\t{fixed}\t{_changes_cell(changes)}\n" for patent_id, changes in entries]
+    lines = [f"{patent_id}\t{fixed}\t{_json_cell(changes)}\n" for patent_id, changes in entries]
     columns = [
         str(PatentChange._meta.get_field(name).column)  # type: ignore[union-attr]
         for name in ("patent", "changed_by", "changed_at", "source", "import_job", "changes")

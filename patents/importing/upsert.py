@@ -122,11 +122,11 @@ def upsert_chunk(
     unchanged = 0
     for number, values in rows:
         before = existing.get(number)
-        if before is None and prepared is not None and number in prepared.tails:
-            ready.append(number)
-        elif before is None:
-            new.append(_new_patent(context, number, values, now, texts.get(number)))
         if before is None:
+            if prepared is not None and number in prepared.tails:
+                ready.append(number)
+            else:
+                new.append(_new_patent(context, number, values, now, texts.get(number)))
             continue
         changes = diff_fields(before, values)
         if not changes:

@@ -192,8 +192,9 @@ def _preparer(context: ImportContext) -> Callable[[pipeline.ParsedChunk], None]:
     )
 
     def prepare(chunk: pipeline.ParsedChunk) -> None:
-        rows = [(number, values) for number, (_row, values) in chunk.valid.items()]
-        fresh = [(number, values) for number, values in rows if number not in held]
+        fresh = [
+            (number, values) for number, (_row, values) in chunk.valid.items() if number not in held
+        ]
         if fresh:
             chunk.prepared = prepare_new_records(context, fresh, chunk.search_texts)
 

@@ -262,6 +262,6 @@ def test_prefetch_stops_its_thread_when_the_writer_stops_early():
     [{"created": [None, "202110123456.7"]}, {"created": [None, 'a"b']}, {"title": ["a", "b"]}],
 )
 def test_history_cells_are_written_as_json_dumps_would_write_them(changes):
-    from patents.importing.copy import _changes_cell, _text_cell
+    from patents.importing.copy import _json_cell, _text_cell
 
-    assert _changes_cell(changes) == _text_cell(json.dumps(changes, ensure_ascii=False))
+    assert _json_cell(changes) == _text_cell(json.dumps(changes, ensure_ascii=False))
