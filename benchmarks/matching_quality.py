@@ -207,50 +207,15 @@ def run_ablation(bench: Path, ipc_titles: Path | None) -> None:
 # --- speed: synthetic scale -----------------------------------------------------------------
 
 
-def _markov(bench: Path) -> tuple[Any, Any, Any, list[str], list[str]]:
-    import numpy as np
-
-    titles = [p["title"] for p in read_jsonl(bench / "dev" / "patents.jsonl")]
-    ipcs = [p["ipc"][0] for p in read_jsonl(bench / "dev" / "patents.jsonl") if p["ipc"]]
-    chars = sorted(set("".join(titles)) | {"^"})
-    ci = {c: i for i, c in enumerate(chars)}
-    counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for t in titles:
-        prev = ci["^"]
-        for ch in t:
-            counts[prev][ci[ch]] += 1
-            prev = ci[ch]
-        counts[prev][ci["^"]] += 1
-    cum, nxt = [], []
-    for s in range(len(chars)):
-        d = counts.get(s) or {ci["^"]: 1}
-        vs = np.array(list(d.values()), float)
-        cum.append(s + np.cumsum(vs / vs.sum()))
-        nxt.append(np.array(list(d.keys())))
-    return np.concatenate(cum), np.concatenate(nxt), np.array(chars), chars, ipcs
-
-
-def _texts(model: tuple[Any, ...], n: int, length: int, rng: Any) -> list[str]:
-    import numpy as np
-
-    cum, nxt, carr, chars, _ = model
-    state = np.full(n, chars.index("^"))
-    out = np.zeros((n, length), np.int64)
-    for k in range(length):
-        j = np.searchsorted(cum, state + rng.random(n) * 0.999999, side="right")
-        state = nxt[np.minimum(j, len(nxt) - 1)]
-        out[:, k] = state
-    return ["".join(carr[row]).replace("^", "，").strip("，") for row in out]
-
-
 def run_speed(bench: Path, n_patents: int, n_profiles: int, ipc_titles: Path | None) -> None:
     import numpy as np
+    from matching_data import Markov  # benchmarks/: this script's own folder is on sys.path
 
     rng = np.random.default_rng(0)
-    model = _markov(bench)
-    ipcs = model[4]
-    titles = _texts(model, n_patents, 16, rng)
-    abstracts = _texts(model, n_patents, 200, rng)
+    model = Markov.fit(bench)
+    ipcs = model.subclasses
+    titles = model.texts(n_patents, 16, rng)
+    abstracts = model.texts(n_patents, 200, rng)
     provinces = ["110000", "310000", "330000", "440000", ""]
     patents = [
         {
@@ -265,7 +230,7 @@ def run_speed(bench: Path, n_patents: int, n_profiles: int, ipc_titles: Path | N
         }
         for i in range(n_patents)
     ]
-    needs = _texts(model, n_profiles, 60, rng)
+    needs = model.texts(n_profiles, 60, rng)
     profiles = [
         {
             "id": f"e{i:06d}",
