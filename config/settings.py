@@ -296,5 +296,12 @@ INTENT_ANSWER_WORKING_DAYS = env_int("INTENT_ANSWER_WORKING_DAYS", 10)
 INVENTORY_MAX_UPLOAD_BYTES = env_int("INVENTORY_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 INVENTORY_MAX_ROWS = env_int("INVENTORY_MAX_ROWS", 200_000)
 MATCHING_SHARD_SIZE = env_int("MATCHING_SHARD_SIZE", 500)
+# Library index snapshots (one per full re-match, shared by its workers; matching.library).
+MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", BASE_DIR / "var" / "matching"))
+MATCHING_BUILD_WORKERS = env_int("MATCHING_BUILD_WORKERS", 1)
+# Libraries smaller than this are re-indexed on every change instead of following changes.
+MATCHING_REBUILD_BELOW = env_int("MATCHING_REBUILD_BELOW", 5000)
+# Each worker keeps every profile vectorised for placing new patents; rebuilt this often.
+MATCHING_PROFILES_MAX_AGE = env_int("MATCHING_PROFILES_MAX_AGE", 6 * 60 * 60)
 # New matches scoring at least this are pushed to the enterprise (inbox, e-mail per preference).
 MATCHING_PUSH_THRESHOLD = float(os.environ.get("MATCHING_PUSH_THRESHOLD", "0.3"))

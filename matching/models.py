@@ -10,6 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Each enterprise's list of recommended patents keeps its best this many.
+TOP_PER_ENTERPRISE = 100
+
 
 class RunKind(models.TextChoices):
     FULL = "full", _("Full re-match")
@@ -44,6 +47,8 @@ class MatchRun(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # PATENT / PROFILE runs double as the journal of changes that workers follow.
+        indexes = [models.Index(fields=["kind", "created_at"], name="matchrun_journal_idx")]
         verbose_name = _("match run")
         verbose_name_plural = _("match runs")
 
@@ -101,7 +106,15 @@ class Match(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "patent"], name="one_match_per_pair")
         ]
-        indexes = [models.Index(fields=["patent", "-score"], name="match_patent_score_idx")]
+        indexes = [
+            models.Index(fields=["patent", "-score"], name="match_patent_score_idx"),
+            # The last entry of every full list: the bar a newly placed patent must beat.
+            models.Index(
+                fields=["enterprise"],
+                condition=models.Q(rank=TOP_PER_ENTERPRISE),
+                name="match_list_bar_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} → {self.patent_id} ({self.score:.2f})"

@@ -22,14 +22,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation, OrgKind, User
-from matching import ranking
-from matching.models import Match, MatchFeedback, MatchRun, MatchShard, RunKind, RunStatus
+from matching import library, ranking
+from matching.models import (
+    TOP_PER_ENTERPRISE,
+    Match,
+    MatchFeedback,
+    MatchRun,
+    MatchShard,
+    RunKind,
+    RunStatus,
+)
 from matching.profiles import enterprise_profiles, patent_records
 from patents.models import IN_LIBRARY, Patent
 
 logger = logging.getLogger(__name__)
 
-TOP_PER_ENTERPRISE = 100
 STALE_AFTER = timedelta(minutes=15)
 
 
@@ -114,9 +121,9 @@ def run_shard(*, shard_id: int) -> int:
     if not _claim(MatchShard, shard_id):
         return 0
     shard = MatchShard.objects.select_related("run").get(pk=shard_id)
-    index = ranking.library_index(run_id=shard.run_id)
+    live = library.library_for_run(shard.run_id)
     profiles = enterprise_profiles(shard.enterprise_ids)
-    ranked = ranking.rank_patents_for(index, profiles, top=TOP_PER_ENTERPRISE)
+    ranked = ranking.rank_patents_for(live, profiles, top=TOP_PER_ENTERPRISE)
     with transaction.atomic():
         written = _replace_matches(ranked, run=shard.run)
         MatchShard.objects.filter(pk=shard_id).update(
@@ -124,7 +131,7 @@ def run_shard(*, shard_id: int) -> int:
         )
         run = MatchRun.objects.select_for_update().get(pk=shard.run_id)
         run.matches_count += written
-        run.patents_count = index.size
+        run.patents_count = live.size
         run.save(update_fields=["matches_count", "patents_count"])
         if not run.shards.exclude(status=RunStatus.DONE).exists():
             _finish_run(run)
@@ -149,42 +156,74 @@ def run_incremental(*, run_id: int) -> int:
 
 def _rematch_enterprise(run: MatchRun) -> int:
     assert run.subject_id is not None
-    index = ranking.library_index(run_id=None)
+    live = library.live_library()
     ranked = ranking.rank_patents_for(
-        index, enterprise_profiles([run.subject_id]), top=TOP_PER_ENTERPRISE
+        live, enterprise_profiles([run.subject_id]), top=TOP_PER_ENTERPRISE
     )
-    MatchRun.objects.filter(pk=run.pk).update(profiles_count=1, patents_count=index.size)
+    MatchRun.objects.filter(pk=run.pk).update(profiles_count=1, patents_count=live.size)
     with transaction.atomic():
         return _replace_matches(ranked, run=run)
 
 
 def _rematch_patent(run: MatchRun) -> int:
-    """Re-rank one patent against every profile; each enterprise keeps its best TOP matches."""
+    """Place one patent in every enterprise's list: it joins a list when it beats that list's
+    last entry (or the list is not full). Scores are on the lists' own (e2p) scale."""
     assert run.subject_id is not None
-    ranking.forget_library_index()
-    patent_qs = Patent.objects.filter(IN_LIBRARY, pk=run.subject_id)
-    if not patent_qs.exists():
-        Match.objects.filter(patent_id=run.subject_id).delete()
+    patent_id = run.subject_id
+    live = library.live_library()
+    record = next(patent_records(Patent.objects.filter(IN_LIBRARY, pk=patent_id)), None)
+    if record is None or not live.is_listed(str(patent_id)):
+        with transaction.atomic():
+            affected = _drop_patent(patent_id)
+            _rerank_many(affected)
         return 0
     ids = enterprise_ids()
-    record = next(patent_records(patent_qs))
-    takers = ranking.rank_enterprises_for(record, enterprise_profiles(ids), top=len(ids))
+    placement = ranking.place_patent(live, record, ids, enterprise_profiles)
+    bars = _list_bars(exclude_patent=patent_id)
+    joins = [
+        (eid, float(score))
+        for eid, score in zip(placement.enterprise_ids, placement.e2p.tolist(), strict=True)
+        if score != float("-inf") and score > bars.get(eid, float("-inf"))
+    ]
     MatchRun.objects.filter(pk=run.pk).update(profiles_count=len(ids), patents_count=1)
-    written = 0
+    rows = [
+        Match(
+            enterprise_id=eid,
+            patent_id=patent_id,
+            score=score,
+            rank=0,
+            reasons=placement.reasons(eid),
+            run=run,
+        )
+        for eid, score in joins
+    ]
     with transaction.atomic():
-        Match.objects.filter(patent_id=run.subject_id).delete()
-        for enterprise_id, score, reasons in takers:
-            current = list(
-                Match.objects.select_for_update()
-                .filter(enterprise_id=enterprise_id)
-                .order_by("-score")
-                .values_list("score", flat=True)[:TOP_PER_ENTERPRISE]
-            )
-            if len(current) >= TOP_PER_ENTERPRISE and score <= current[-1]:
-                continue
-            ranked = {enterprise_id: [(str(run.subject_id), score, reasons)]}
-            written += _merge_matches(ranked, run=run)
-    return written
+        before = set(
+            Match.objects.filter(patent_id=patent_id).values_list("enterprise_id", flat=True)
+        )
+        affected = _drop_patent(patent_id)
+        Match.objects.bulk_create(rows, batch_size=2000)
+        _rerank_many(affected | {eid for eid, _ in joins})
+        _push_new_matches([m for m in rows if m.enterprise_id not in before])
+    return len(rows)
+
+
+def _list_bars(*, exclude_patent: int) -> dict[int, float]:
+    """Each full list's last score: what a patent must beat to join it (lists the patent is on
+    are judged without it, as it is being placed again)."""
+    return dict(
+        Match.objects.filter(rank=TOP_PER_ENTERPRISE)
+        .exclude(patent_id=exclude_patent)
+        .values_list("enterprise_id", "score")
+    )
+
+
+def _drop_patent(patent_id: int) -> set[int]:
+    """Remove a patent from every list; returns the enterprises whose lists it was on."""
+    matches = Match.objects.filter(patent_id=patent_id)
+    affected = set(matches.values_list("enterprise_id", flat=True))
+    matches.delete()
+    return affected
 
 
 def _finish_run(run: MatchRun) -> None:
@@ -200,8 +239,15 @@ Ranked = dict[int, list[tuple[str, float, list[dict[str, Any]]]]]
 
 
 def _replace_matches(ranked: Ranked, *, run: MatchRun) -> int:
-    """Replace each given enterprise's matches with `ranked` (call inside a transaction)."""
+    """Replace each given enterprise's matches with `ranked` (call inside a transaction).
+    Patents that left the library since the index last heard of it (an import can change a
+    legal status without a review step) are left out, so the hard rule holds at write time."""
     enterprise_ids_ = list(ranked)
+    listed = set(
+        Patent.objects.filter(
+            IN_LIBRARY, pk__in={int(pid) for results in ranked.values() for pid, _, _ in results}
+        ).values_list("pk", flat=True)
+    )
     before = set(
         Match.objects.filter(enterprise_id__in=enterprise_ids_).values_list(
             "enterprise_id", "patent_id"
@@ -213,37 +259,35 @@ def _replace_matches(ranked: Ranked, *, run: MatchRun) -> int:
             enterprise_id=eid, patent_id=int(pid), score=score, rank=rank, reasons=reasons, run=run
         )
         for eid, results in ranked.items()
-        for rank, (pid, score, reasons) in enumerate(results, start=1)
+        for rank, (pid, score, reasons) in enumerate(
+            [r for r in results if int(r[0]) in listed], start=1
+        )
     ]
     Match.objects.bulk_create(rows, batch_size=2000)
     _push_new_matches([r for r in rows if (r.enterprise_id, r.patent_id) not in before])
     return len(rows)
 
 
-def _merge_matches(ranked: Ranked, *, run: MatchRun) -> int:
-    """Add or update single matches and re-rank those enterprises (call inside a transaction)."""
-    written = 0
-    for eid, results in ranked.items():
-        for pid, score, reasons in results:
-            _, created = Match.objects.update_or_create(
-                enterprise_id=eid,
-                patent_id=int(pid),
-                defaults={"score": score, "reasons": reasons, "run": run, "rank": 0},
-            )
-            written += 1
-            if created:
-                _push_new_matches([Match(enterprise_id=eid, patent_id=int(pid), score=score)])
-        _rerank(eid)
-    return written
-
-
-def _rerank(enterprise_id: int) -> None:
-    matches = list(Match.objects.filter(enterprise_id=enterprise_id).order_by("-score", "pk"))
-    keep, drop = matches[:TOP_PER_ENTERPRISE], matches[TOP_PER_ENTERPRISE:]
-    for rank, match in enumerate(keep, start=1):
-        match.rank = rank
-    Match.objects.bulk_update(keep, ["rank"])
-    Match.objects.filter(pk__in=[m.pk for m in drop]).delete()
+def _rerank_many(enterprise_ids_: set[int]) -> None:
+    """Renumber the given enterprises' lists by score and keep each list's best TOP."""
+    changed: list[Match] = []
+    drop: list[int] = []
+    rows = (
+        Match.objects.filter(enterprise_id__in=enterprise_ids_)
+        .order_by("enterprise_id", "-score", "pk")
+        .only("pk", "enterprise_id", "rank")
+    )
+    rank, current = 0, None
+    for match in rows.iterator(chunk_size=5000):
+        rank = rank + 1 if match.enterprise_id == current else 1
+        current = match.enterprise_id
+        if rank > TOP_PER_ENTERPRISE:
+            drop.append(match.pk)
+        elif match.rank != rank:
+            match.rank = rank
+            changed.append(match)
+    Match.objects.bulk_update(changed, ["rank"], batch_size=2000)
+    Match.objects.filter(pk__in=drop).delete()
 
 
 def _push_new_matches(new: Iterable[Match]) -> None:

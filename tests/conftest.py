@@ -10,6 +10,7 @@ from django.utils import translation
 
 from accounts.models import OrgKind, Role
 from config.celery import app as celery_app
+from matching.library import forget as forget_matching_caches
 from tests.factories import DepartmentFactory, OrganisationFactory, UserFactory
 
 pytest_plugins = ["tests.fixtures.worker", "tests.fixtures.browser"]
@@ -29,6 +30,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MATCHING_INDEX_DIR = tmp_path / "matching"
+    forget_matching_caches()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -16,7 +16,7 @@ from .files import match_files
 from .incremental import Match, score_patent, score_profile
 from .index import PatentBatch, PatentIndex
 from .profiles import ProfileMatrix
-from .rank import Ranking, rank_enterprises_for, rank_patents_for
+from .rank import Ranking, pair_scores, rank_enterprises_for, rank_exact, rank_patents_for
 from .reasons import Explainer, Reason, render_line, render_reason, render_reasons
 
 __all__ = [
@@ -31,7 +31,9 @@ __all__ = [
     "ScoringConfig",
     "SearchConfig",
     "match_files",
+    "pair_scores",
     "rank_enterprises_for",
+    "rank_exact",
     "rank_patents_for",
     "render_line",
     "render_reason",

@@ -236,6 +236,8 @@ def rank_candidates_both(
         extra_keys = _union(extra)
         extra_keys, _ = _drop(extra_keys, extra_keys, blocked_keys)
         all_keys = _union([kp, kl, kn, extra_keys])
+        if index.retired.any():
+            all_keys = all_keys[~index.retired[all_keys % n]]
         p_owner = all_keys // n
         p_col = all_keys % n
         maxp = _lookup(all_keys, kp, vp)

@@ -72,6 +72,9 @@ class PatentBatch:
     province: np.ndarray  # int codes, -1 none
     deal: np.ndarray  # bitmask over deal form codes
     rows: np.ndarray | None = None  # index rows when taken from the index
+    # For records scored outside the index that replace an indexed row (an updated patent):
+    # the row whose liked / excluded relations they keep (-1 for none).
+    inherits: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -98,7 +101,14 @@ class PatentIndex:
     provinces: Codes
     deal_forms: Codes
     row: dict[str, int] = field(default_factory=dict)
+    # Rows of patents that left the pool (or were replaced by a newer version scored outside
+    # the index): never ranked for anyone, kept so that rows and cached structures stay valid.
+    retired: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self.retired) != len(self.ids):
+            self.retired = np.zeros(len(self.ids), dtype=bool)
 
     # --- construction -----------------------------------------------------------------------
 
@@ -184,10 +194,21 @@ class PatentIndex:
         self.hub = np.concatenate([self.hub, batch.hub])
         self.province = np.concatenate([self.province, batch.province])
         self.deal = np.concatenate([self.deal, batch.deal])
+        self.retired = np.concatenate([self.retired, np.zeros(len(batch.ids), dtype=bool)])
         for i, pid in enumerate(batch.ids):
             self.row[pid] = start + i
         self.drop_caches()
         return np.arange(start, self.size)
+
+    def retire(self, ids: Iterable[str], retired: bool = True) -> None:
+        """Take indexed patents out of every ranking (or, with retired=False, put them back).
+        Unknown ids are ignored. Cheap: no matrix changes; a rebuild drops retired rows."""
+        rows = [self.row[pid] for pid in ids if pid in self.row]
+        self.retired[rows] = retired
+
+    @property
+    def live_size(self) -> int:
+        return self.size - int(self.retired.sum())
 
     def vectorise(self, records: Sequence[Mapping[str, Any]]) -> PatentBatch:
         """Vectors of patents that need not be in the index (e.g. one new patent to place)."""
@@ -201,7 +222,8 @@ class PatentIndex:
             x=x,
             cov=l1_idf_rows(x, self.vectorizer.idf),
             ipc=ipc,
-            hub=self._hubness(x, None),
+            # an indexed patent's other version is not its own neighbour
+            hub=self._hubness(x, np.array([self.row.get(str(r["id"]), -1) for r in records])),
             province=np.array(
                 [self.provinces.get(_text(r.get("province"))) for r in records], dtype=np.int32
             ),
@@ -272,7 +294,8 @@ class PatentIndex:
             stop = min(start + block, x.shape[0])
             sims = (x[start:stop] @ ref_t).toarray()
             if rows is not None:
-                own = pos_in_ref[rows[start:stop]]
+                part = rows[start:stop]
+                own = np.where(part >= 0, pos_in_ref[np.maximum(part, 0)], -1)
                 hit = np.nonzero(own >= 0)[0]
                 sims[hit, own[hit]] = -np.inf
             top = -np.partition(-sims, k - 1, axis=1)[:, :k]
@@ -361,6 +384,7 @@ class PatentIndex:
                 ref_rows=self.ref_rows,
                 province=self.province,
                 deal=self.deal,
+                retired=self.retired,
                 idf_at=nz,
                 idf=idf[nz],
             )
@@ -408,6 +432,8 @@ class PatentIndex:
                 provinces=Codes(meta["provinces"]),
                 deal_forms=Codes(meta["deal_forms"]),
             )
+            if "retired" in z.files:
+                index.retired = z["retired"].astype(bool)
         index.row = {pid: i for i, pid in enumerate(index.ids)}
         return index
 

@@ -123,6 +123,7 @@ class BatchT:
         self.ipct: sp.csr_matrix = ipc.T.tocsr()
         self.n_codes = len(index.ipc_vocab)
         self.n_index = index.size
+        self.retired = index.retired[batch.rows] if batch.rows is not None else None
 
 
 def _group_max(dense: np.ndarray, ptr: np.ndarray) -> np.ndarray:
@@ -177,10 +178,16 @@ def components(pm: ProfileMatrix, b0: int, b1: int, bt: BatchT) -> Components:
             blocked = blocked_rows[:, batch.rows].toarray() > 0
     else:
         blocked = np.zeros(max_proto.shape, dtype=bool)
+        if batch.inherits is not None and (batch.inherits >= 0).any():
+            cols = np.flatnonzero(batch.inherits >= 0)
+            rows = pm.padded(_rows(pm.blocked, b0, b1), bt.n_index)
+            blocked[:, cols] = rows[:, batch.inherits[cols]].toarray() > 0
         for j, pid in enumerate(batch.ids):
             for prof in pm.blocked_ids.get(pid, ()):
                 if b0 <= prof < b1:
                     blocked[prof - b0, j] = True
+    if bt.retired is not None and bt.retired.any():
+        blocked |= bt.retired[None, :]
     return Components(
         max_proto=max_proto,
         centroid=centroid,
@@ -342,6 +349,24 @@ def rank_enterprises_for(
     never listed for it."""
     batch = patents if isinstance(patents, PatentBatch) else index.batch(np.asarray(patents))
     return rank_exact(profiles, index, top=0, top_p2e=top, batch=batch)[1]  # type: ignore[return-value]
+
+
+def pair_scores(
+    batch: PatentBatch, profiles: ProfileMatrix, index: PatentIndex
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both scores of every (profile, patent of `batch`) pair, (profiles x patents) each:
+    e2p (the patent's place in the profile's list, the scale of `rank_patents_for`) and p2e
+    (the profile's place among a patent's takers, the scale of `rank_enterprises_for`).
+    Blocked pairs score -inf. For placing a few new or changed patents in stored lists."""
+    bt = BatchT(batch, index)
+    s = profiles.scoring
+    e2p = np.empty((len(profiles), len(batch)), np.float32)
+    p2e = np.empty_like(e2p)
+    for b0, b1 in _profile_blocks(profiles, len(batch)):
+        c = components(profiles, b0, b1, bt)
+        e2p[b0:b1] = e2p_scores(c, s)
+        p2e[b0:b1] = p2e_scores(c, s)
+    return e2p, p2e
 
 
 def rank_candidates_or_exact(
