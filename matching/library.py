@@ -13,6 +13,8 @@ rebuilding:
   left the library is retired in the index (never ranked again); one that entered or changed is
   vectorised into a small *delta*, scored exactly next to the index. The delta keeps the
   snapshot's idf, so scores do not drift; the next full re-match folds it into a new snapshot.
+  Until then a profile's liked patents that are only in the delta block it from being offered
+  them but do not yet shape its vectors.
 - Small libraries are simply rebuilt on change (milliseconds), which keeps the demo and small
   deployments on the plainest path.
 """
@@ -224,27 +226,24 @@ def _build_index() -> engine.PatentIndex:
 
 def _catch_up(live: LiveLibrary) -> None:
     now = timezone.now()
-    entries = list(
+    window = list(
         MatchRun.objects.filter(
             kind=RunKind.PATENT, created_at__gte=live.synced_at - JOURNAL_OVERLAP
-        )
-        .exclude(pk__in=live.seen)
-        .values_list("pk", "subject_id")
+        ).values_list("pk", "subject_id")
     )
-    if not entries:
-        live.synced_at = now
+    ids = {int(subject) for pk, subject in window if pk not in live.seen and subject is not None}
+    live.seen = {pk for pk, _ in window}  # older entries cannot come back into the window
+    live.synced_at = now
+    if not ids:
         return
-    ids = {int(subject) for _, subject in entries if subject is not None}
     if live.index.size < int(settings.MATCHING_REBUILD_BELOW):
-        fresh = _from_database()
-        live.index, live.origin, live.records, live.delta = fresh.index, "", {}, None
+        # the rebuilt index supersedes the snapshot it started from (origin kept: not reloaded)
+        live.index, live.records, live.delta = _build_index(), {}, None
     else:
         current = {
             r["id"]: r for r in patent_records(Patent.objects.filter(IN_LIBRARY, pk__in=ids))
         }
         live.apply(current, {str(i) for i in ids} - set(current))
-    live.seen.update(pk for pk, _ in entries)
-    live.synced_at = now
     if len(live.records) > max(1000, live.index.size // 20):
         logger.warning(
             "matching: %d patents changed since the last snapshot; a full re-match refreshes it",
