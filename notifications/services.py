@@ -7,9 +7,11 @@ rows with compare-and-set or `select_for_update(skip_locked=True)`, so no e-mail
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -205,8 +207,12 @@ def mark_emailed(notifications: Iterable[Notification]) -> None:
 
 
 def send_notification_email(*, notifications: list[Notification], user: User) -> None:
-    """Send one e-mail (a single event or a digest) in the recipient's language."""
-    language = settings.LANGUAGE_CODE
+    """Send one e-mail (a single event or a digest) in the recipient's language.
+
+    Its Message-ID is derived from the recipient and the events: if a worker dies after the
+    mail server accepted the message but before the row was marked sent, the retry carries the
+    same Message-ID, which mail systems use to drop duplicates."""
+    language = user.language or settings.LANGUAGE_CODE
     scope = notifications[0].unsubscribe_scope if len(notifications) == 1 else "all"
     with translation.override(language):
         link = unsubscribe_url(user=user, scope=scope)
@@ -230,9 +236,17 @@ def send_notification_email(*, notifications: list[Notification], user: User) ->
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "X-Panhuo-Events": ",".join(n.event_key for n in notifications),
+            "Message-ID": _message_id(user, notifications),
         },
     )
     message.send()
+
+
+def _message_id(user: User, notifications: list[Notification]) -> str:
+    events = "\n".join(sorted(str(n.pk) for n in notifications))
+    digest = hashlib.sha256(f"{user.pk}\n{events}".encode()).hexdigest()[:32]
+    domain = urlsplit(settings.SITE_URL).hostname or "panhuo.localhost"
+    return f"<{digest}@{domain}>"
 
 
 def pending_digest_users(*, frequency: str) -> QuerySet[User]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_noop, override
 
 from notifications import services, tasks
@@ -156,3 +157,34 @@ def test_preference_form_rejects_unknown_choice(client, univ_a_staff):
     )
     assert "Choose how often to receive e-mail." in response.content.decode()
     assert services.preference_for(univ_a_staff).email_frequency == "immediate"
+
+
+def test_email_goes_out_in_the_language_the_user_last_used(
+    client, univ_a_staff, django_capture_on_commit_callbacks
+):
+    client.force_login(univ_a_staff)
+    client.get(reverse("notifications:inbox"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    univ_a_staff.refresh_from_db()
+    assert univ_a_staff.language == "zh-hans"
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify([univ_a_staff])
+    (message,) = mail.outbox
+    assert "测试企业" in message.subject and "declared" not in message.subject
+
+
+def test_a_resent_email_carries_the_same_message_id(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    """A worker that died after the mail server accepted the message resends it after the stale
+    claim expires; the identical Message-ID lets mail systems drop the duplicate."""
+    with django_capture_on_commit_callbacks(execute=True):
+        (note,) = _notify([univ_a_staff])
+    Notification.objects.filter(pk=note.pk).update(
+        email_status=EmailStatus.SENDING,
+        email_claimed_at=timezone.now() - services.STALE_CLAIM * 2,
+    )
+    assert tasks.deliver_email(note.pk) is True
+    first, again = mail.outbox
+    assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"]
+    (other,) = _notify([univ_a_staff], key="test:2", email=False)
+    assert services._message_id(univ_a_staff, [other]) != first.extra_headers["Message-ID"]
