@@ -70,26 +70,45 @@ def rank_patents_for(library: LiveLibrary, profiles: list[dict[str, Any]], *, to
 
 
 @dataclass
+class _Scored:
+    """One set of profile vectors with the placed patent's vectors and an explainer."""
+
+    matrix: engine.ProfileMatrix
+    batch: engine.PatentBatch
+    explainer: engine.Explainer
+
+
+@dataclass
 class Placement:
     """One patent's two scores for every active enterprise: `e2p` (its place in that
     enterprise's list) and `p2e` (that enterprise's place among the patent's takers)."""
 
-    enterprise_ids: list[int]
+    enterprise_ids: np.ndarray  # int64
     e2p: np.ndarray
     p2e: np.ndarray
-    _explain: dict[int, tuple[engine.Explainer, engine.PatentBatch, int]]
+    _parts: list[_Scored]  # freshest first: a re-vectorised profile wins over its cached row
 
     def reasons(self, enterprise_id: int) -> list[dict[str, Any]]:
-        explainer, batch, row = self._explain[enterprise_id]
-        return [r.as_dict() for r in explainer.explain(row, batch, [0])[0]]
+        key = str(enterprise_id)
+        part = next(p for p in self._parts if key in p.matrix.row)
+        why = part.explainer.explain(part.matrix.row[key], part.batch, [0])[0]
+        return [r.as_dict() for r in why]
 
 
 @dataclass
 class _CachedProfiles:
     matrix: engine.ProfileMatrix
+    ids: np.ndarray  # the enterprise id of each matrix row
     index: engine.PatentIndex  # the index it was built against
     index_rows: int  # rows that index had then (later rows' liked relations are in blocked_ids)
     built_at: datetime
+
+    @classmethod
+    def build(cls, library: LiveLibrary, records: list[dict[str, Any]]) -> _CachedProfiles:
+        built_at = timezone.now()
+        matrix = engine.ProfileMatrix.build(records, library.index)
+        ids = np.array([int(i) for i in matrix.ids], dtype=np.int64)
+        return cls(matrix, ids, library.index, library.index.size, built_at)
 
 
 _profiles_lock = threading.Lock()
@@ -105,37 +124,35 @@ def place_patent(
 ) -> Placement:
     """Score one library patent for every enterprise in `enterprise_ids`.
 
-    All profiles are vectorised once per worker and kept (a minute at 100,000 profiles); the
-    profiles changed since (journalled as PROFILE runs, or new) are vectorised afresh for each
-    placement, so the result is what a full rebuild would give. `load_profiles(ids)` returns
-    profile records (matching.profiles.enterprise_profiles); `changed_since(when)` the
-    enterprises whose profiles changed since (default: the journal of PROFILE runs)."""
-    wanted = set(enterprise_ids)
+    All profiles are vectorised once per worker and kept (a minute or two at 100,000
+    profiles); the profiles changed since (journalled as PROFILE runs, or new) are vectorised
+    afresh for each placement, so the result is what a full rebuild would give.
+    `load_profiles(ids)` returns profile records (matching.profiles.enterprise_profiles);
+    `changed_since(when)` the enterprises whose profiles changed since (default: the journal
+    of PROFILE runs)."""
+    wanted = np.asarray(enterprise_ids, dtype=np.int64)
     cached = _cached_profiles(library, enterprise_ids, load_profiles)
-    dirty = (changed_since or _changed_since)(cached.built_at) | (
-        wanted - {int(i) for i in cached.matrix.ids}
+    changed = np.fromiter((changed_since or _changed_since)(cached.built_at), dtype=np.int64)
+    dirty = np.union1d(
+        np.intersect1d(wanted, changed), np.setdiff1d(wanted, cached.ids, assume_unique=True)
     )
-    dirty &= wanted
-    parts = [(cached, {int(i) for i in cached.matrix.ids} & wanted - dirty)]
-    if dirty:
-        fresh_matrix = engine.ProfileMatrix.build(load_profiles(sorted(dirty)), library.index)
-        fresh = _CachedProfiles(fresh_matrix, library.index, library.index.size, timezone.now())
-        parts.append((fresh, dirty))
-    ids: list[int] = []
+    keep = np.isin(cached.ids, wanted, assume_unique=True) & ~np.isin(cached.ids, dirty)
+    parts = [(cached, keep)]
+    if dirty.size:
+        fresh = _CachedProfiles.build(library, load_profiles(dirty.tolist()))
+        parts.append((fresh, np.ones(len(fresh.ids), dtype=bool)))
+    ids: list[np.ndarray] = []
     e2p: list[np.ndarray] = []
     p2e: list[np.ndarray] = []
-    explain: dict[int, tuple[engine.Explainer, engine.PatentBatch, int]] = {}
+    scored: list[_Scored] = []
     for part, keep in parts:
         batch = _patent_batch(library, part, record)
         e, p = engine.pair_scores(batch, part.matrix, library.index)
-        explainer = engine.Explainer(part.matrix, library.index)
-        for row, pid in enumerate(part.matrix.ids):
-            if int(pid) in keep:
-                ids.append(int(pid))
-                e2p.append(e[row, 0])
-                p2e.append(p[row, 0])
-                explain[int(pid)] = (explainer, batch, row)
-    return Placement(ids, np.asarray(e2p, np.float32), np.asarray(p2e, np.float32), explain)
+        ids.append(part.ids[keep])
+        e2p.append(e[keep, 0])
+        p2e.append(p[keep, 0])
+        scored.insert(0, _Scored(part.matrix, batch, engine.Explainer(part.matrix, library.index)))
+    return Placement(np.concatenate(ids), np.concatenate(e2p), np.concatenate(p2e), scored)
 
 
 def _patent_batch(
@@ -159,9 +176,7 @@ def _cached_profiles(
         cached = _profiles[0] if _profiles else None
         stale = cached is None or cached.index is not library.index
         if stale or timezone.now() - cached.built_at > max_age:  # type: ignore[union-attr]
-            built_at = timezone.now()
-            matrix = engine.ProfileMatrix.build(load_profiles(enterprise_ids), library.index)
-            cached = _CachedProfiles(matrix, library.index, library.index.size, built_at)
+            cached = _CachedProfiles.build(library, load_profiles(enterprise_ids))
             _profiles[:] = [cached]
         assert cached is not None
         return cached

@@ -182,7 +182,9 @@ def _rematch_patent(run: MatchRun) -> int:
     bars = _list_bars(exclude_patent=patent_id)
     joins = [
         (eid, float(score))
-        for eid, score in zip(placement.enterprise_ids, placement.e2p.tolist(), strict=True)
+        for eid, score in zip(
+            placement.enterprise_ids.tolist(), placement.e2p.tolist(), strict=True
+        )
         if score != float("-inf") and score > bars.get(eid, float("-inf"))
     ]
     MatchRun.objects.filter(pk=run.pk).update(profiles_count=len(ids), patents_count=1)
