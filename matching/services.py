@@ -7,6 +7,7 @@ enterprises' matches atomically, and pushes are keyed by event so none is sent t
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -15,7 +16,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -271,25 +272,35 @@ def _replace_matches(ranked: Ranked, *, run: MatchRun) -> int:
 
 
 def _rerank_many(enterprise_ids_: set[int]) -> None:
-    """Renumber the given enterprises' lists by score and keep each list's best TOP."""
-    changed: list[Match] = []
-    drop: list[int] = []
-    rows = (
-        Match.objects.filter(enterprise_id__in=enterprise_ids_)
-        .order_by("enterprise_id", "-score", "pk")
-        .only("pk", "enterprise_id", "rank")
-    )
-    rank, current = 0, None
-    for match in rows.iterator(chunk_size=5000):
-        rank = rank + 1 if match.enterprise_id == current else 1
-        current = match.enterprise_id
-        if rank > TOP_PER_ENTERPRISE:
-            drop.append(match.pk)
-        elif match.rank != rank:
-            match.rank = rank
-            changed.append(match)
-    Match.objects.bulk_update(changed, ["rank"], batch_size=2000)
-    Match.objects.filter(pk__in=drop).delete()
+    """Renumber the given enterprises' lists by score and keep each list's best TOP: two
+    set-based statements, however many lists a placed patent joined."""
+    if not enterprise_ids_:
+        return
+    table = connection.ops.quote_name(Match._meta.db_table)
+    if connection.vendor == "postgresql":
+        listed, ids = "enterprise_id = ANY(%s)", list(enterprise_ids_)
+    else:  # SQLite (development): the ids as a JSON array
+        listed, ids = (
+            "enterprise_id IN (SELECT value FROM json_each(%s))",
+            json.dumps(sorted(enterprise_ids_)),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} SET rank = ranked.position
+            FROM (
+                SELECT id, row_number() OVER (
+                    PARTITION BY enterprise_id ORDER BY score DESC, id
+                ) AS position
+                FROM {table} WHERE {listed}
+            ) AS ranked
+            WHERE {table}.id = ranked.id AND {table}.rank <> ranked.position
+            """,
+            [ids],
+        )
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {listed} AND rank > %s", [ids, TOP_PER_ENTERPRISE]
+        )
 
 
 def _push_new_matches(new: Iterable[Match]) -> None:

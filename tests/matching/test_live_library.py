@@ -146,3 +146,16 @@ def test_a_snapshot_left_by_another_database_is_ignored(market, settings):
     live = library.live_library()
     assert live.origin == ""
     assert str(market["separator"].pk) in live.index.row
+
+
+def test_lists_are_renumbered_by_score_and_cut_to_their_length(market, monkeypatch):
+    monkeypatch.setattr(services, "TOP_PER_ENTERPRISE", 2)
+    enterprise = market["enterprise"]
+    for patent, score in ((market["rice"], 0.9), (market["separator"], 0.5)):
+        Match.objects.create(enterprise=enterprise, patent=patent, score=score, rank=7)
+    extra = LibraryPatentFactory(organisation=market["rice"].organisation)
+    Match.objects.create(enterprise=enterprise, patent=extra, score=0.7, rank=0)
+    services._rerank_many({enterprise.pk})
+    assert list(
+        Match.objects.filter(enterprise=enterprise).order_by("rank").values_list("patent", "rank")
+    ) == [(market["rice"].pk, 1), (extra.pk, 2)]
