@@ -14,6 +14,7 @@ chunks of a resumed job included), so the result does not depend on where a job 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -67,6 +68,31 @@ class FileRejected(Exception):
     def __init__(self, messages: list[str]) -> None:
         super().__init__(" ".join(messages))
         self.messages = messages
+
+
+# Young-generation threshold while importing (CPython's default is 700 allocations).
+BULK_GC_THRESHOLD = 50_000
+
+
+@contextlib.contextmanager
+def bulk_gc() -> Iterator[None]:
+    """Keep the cyclic garbage collector from rescanning the whole process during an import.
+
+    An import allocates millions of short-lived containers (a dict per row, tuples per word), so
+    the collector runs thousands of times, and each full collection walks every long-lived
+    object: Django's, jieba's dictionary of 350,000 words, the word caches. Measured on 100,000
+    rows: about 3.5 s of collection in each of the two processes. Objects that exist when the
+    import starts are frozen (never scanned until thawed) and young objects are collected less
+    often; reference counting still frees everything without cycles at once, and the few cycles
+    an import makes are collected all the same, only later."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(BULK_GC_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _blank(cells: Sequence[object]) -> bool:

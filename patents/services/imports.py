@@ -150,7 +150,8 @@ def _import(job: ImportJob) -> None:
         sha256=job.sha256,
     )
     try:
-        with _reader(job, spec, context) as (headers, chunks):
+        # The forked reader inherits the collector's settings along with everything else.
+        with pipeline.bulk_gc(), _reader(job, spec, context) as (headers, chunks):
             for chunk in chunks:
                 if not _write_chunk(job, context, headers, chunk):
                     return  # fenced off: another attempt owns the job now
