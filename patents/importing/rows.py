@@ -242,7 +242,7 @@ class RowParser:
 
     @staticmethod
     def _names(parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str) -> None:
-        values[key] = [part.strip() for part in LIST_SPLIT.split(text) if part.strip()]
+        values[key] = list(_names(text))
 
     @staticmethod
     def _date(parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str) -> None:
@@ -252,8 +252,7 @@ class RowParser:
     def _deal_forms(
         parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str
     ) -> None:
-        forms = {_choice(key, part) for part in LIST_SPLIT.split(text) if part.strip()}
-        values.update({name: form in forms for form, name in DEAL_FORM_FIELDS.items()})
+        values.update(_deal_form_flags(key, text))
 
     @staticmethod
     def _choice(
@@ -302,18 +301,12 @@ class RowParser:
 
     @staticmethod
     def _parse_ipc(values: dict[str, Any], key: str, text: str) -> None:
-        parts = [text] if key == "ipc_main" else IPC_LIST_SPLIT.split(text)
-        codes = []
-        for part in (p for p in parts if p.strip()):
-            try:
-                codes.append(normalise_ipc(part))
-            except ValueError as exc:
-                raise CellError("bad_ipc", value=part.strip(), message=str(exc)) from None
+        codes = _ipc_codes(key, text)
         if key == "ipc_main":
             values["ipc_main"] = codes[0] if codes else ""
             values["ipc_subclass"] = codes[0][:4] if codes else ""
         else:
-            values["ipc_other"] = codes
+            values["ipc_other"] = list(codes)
 
     def _parse_department(self, values: dict[str, Any], text: str) -> None:
         if not text:
@@ -330,6 +323,35 @@ class RowParser:
         granted = parsed.values.get("grant_date")
         if filed and granted and granted < filed:
             parsed.errors.append(("grant_date", str(granted), "date_order", {"value": granted}))
+
+
+# The parsers below are pure functions of a cell's text, and cached: an inventory repeats the
+# same IPC codes, names, dates and amounts on row after row. A cell in error is parsed again
+# each time (lru_cache keeps no exceptions), which only errors pay for. Cached values are
+# immutable (tuples, not lists), so no row can change another row's values.
+
+
+@lru_cache(maxsize=16384)
+def _ipc_codes(key: str, text: str) -> tuple[str, ...]:
+    parts = [text] if key == "ipc_main" else IPC_LIST_SPLIT.split(text)
+    codes = []
+    for part in (p for p in parts if p.strip()):
+        try:
+            codes.append(normalise_ipc(part))
+        except ValueError as exc:
+            raise CellError("bad_ipc", value=part.strip(), message=str(exc)) from None
+    return tuple(codes)
+
+
+@lru_cache(maxsize=16384)
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in LIST_SPLIT.split(text) if part.strip())
+
+
+@lru_cache(maxsize=1024)
+def _deal_form_flags(key: str, text: str) -> tuple[tuple[str, bool], ...]:
+    forms = {_choice(key, part) for part in LIST_SPLIT.split(text) if part.strip()}
+    return tuple((name, form in forms) for form, name in DEAL_FORM_FIELDS.items())
 
 
 @lru_cache(maxsize=4096)
@@ -361,6 +383,11 @@ def _date(raw: object, text: str) -> datetime.date | None:
         return raw
     if not text:
         return None
+    return _date_text(text)
+
+
+@lru_cache(maxsize=16384)
+def _date_text(text: str) -> datetime.date:
     for pattern in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(text, pattern).date()
@@ -369,6 +396,7 @@ def _date(raw: object, text: str) -> datetime.date | None:
     raise CellError("bad_date", value=text)
 
 
+@lru_cache(maxsize=4096)
 def _integer(text: str) -> int | None:
     if not text:
         return None
@@ -381,6 +409,7 @@ def _integer(text: str) -> int | None:
         raise CellError("bad_integer", value=text) from None
 
 
+@lru_cache(maxsize=4096)
 def _decimal(text: str) -> decimal.Decimal | None:
     if not text:
         return None
@@ -393,6 +422,7 @@ def _decimal(text: str) -> decimal.Decimal | None:
     return number.quantize(_TWO_PLACES)
 
 
+@lru_cache(maxsize=1024)
 def _boolean(text: str) -> bool:
     folded = fold(text)
     if folded in TRUE_WORDS:
