@@ -158,7 +158,8 @@ def _copy(
     quote = connection.ops.quote_name
     statement = f"COPY {quote(table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
     buffer = io.StringIO("".join(lines))
-    with connection.cursor() as cursor:
+    # copy_expert is psycopg2's own: wrapped, its errors become Django's (IntegrityError...).
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.copy_expert(statement, buffer)
 
 

@@ -43,7 +43,7 @@ class ParsedChunk:
     valid: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # no → row, values
     search_texts: dict[str, str] = field(default_factory=dict)  # no → search text if new
     errors: list[RenderedError] = field(default_factory=list)
-    prepared: Any = None  # what `prefetch` prepared for the writer (upsert.PreparedRecords)
+    prepared: Any = None  # rows believed new, from ReadSpec.prepare (upsert.PreparedRecords)
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,11 @@ class ReadSpec:
     skip_rows: int  # rows committed by an earlier attempt: validated for duplicates only
     search_text: Callable[[dict[str, Any]], str]
     sha256: str = ""  # of the upload as it passed the checks (ImportJob.sha256)
+    # Valid rows whose number is not in `held` (the institution's numbers when the job started)
+    # go to `prepare` instead of `ParsedChunk.valid`, a chunk at a time: their COPY text is
+    # written here, in the reader, rather than their values pickled for the writer to format.
+    prepare: Callable[[dict[str, tuple[int, dict[str, Any]]]], Any] | None = None
+    held: frozenset[str] = frozenset()
 
 
 class FileRejected(Exception):
@@ -142,6 +147,7 @@ def _parse_block(
     committed: bool,
 ) -> ParsedChunk:
     chunk = ParsedChunk(position=position, size=len(block))
+    fresh: dict[str, tuple[int, dict[str, Any]]] = {}
     for row_number, cells in block:
         if _blank(cells):
             continue
@@ -162,9 +168,13 @@ def _parse_block(
             continue  # only the numbers matter: this chunk was written by an earlier attempt
         if parsed.errors:
             chunk.errors.extend(render_errors(parsed, headers))
+        elif spec.prepare is not None and number not in spec.held:
+            fresh[number] = (row_number, parsed.values)
         else:
             chunk.valid[number] = (row_number, parsed.values)
             chunk.search_texts[number] = spec.search_text(parsed.values)
+    if fresh and spec.prepare is not None:
+        chunk.prepared = spec.prepare(fresh)
     return chunk
 
 
@@ -229,14 +239,12 @@ def _child(spec: ReadSpec, write_fd: int) -> None:  # pragma: no cover - runs in
         os._exit(code)  # never return into the parent's code; never run its finalisers
 
 
-def prefetch(
-    chunks: Iterator[ParsedChunk], prepare: Callable[[ParsedChunk], None], depth: int = 2
-) -> Iterator[ParsedChunk]:
-    """`chunks`, received and `prepare`d by a thread, up to `depth` ahead of the caller.
+def prefetch(chunks: Iterator[ParsedChunk], depth: int = 2) -> Iterator[ParsedChunk]:
+    """`chunks`, received by a thread, up to `depth` ahead of the caller.
 
-    The importing process alternates Python work (unpickling a chunk, writing its COPY text) with
-    waiting for PostgreSQL; psycopg2 releases the GIL while it waits, so the next chunk's Python
-    work fits into the current chunk's database time. `prepare` must not touch the database."""
+    The pipe holds less than a chunk: without a thread emptying it, the reader would stop at
+    every chunk the writer is busy with. psycopg2 releases the GIL while it waits for
+    PostgreSQL, so the thread's unpickling fits into the database time."""
     queue: Queue[tuple[str, Any]] = Queue(maxsize=depth)
     stop = threading.Event()
 
@@ -252,7 +260,6 @@ def prefetch(
     def work() -> None:
         try:
             for chunk in chunks:
-                prepare(chunk)
                 if not put(("chunk", chunk)):
                     return
             put(("end", None))

@@ -14,11 +14,12 @@ in draft or under review keep their status; new records start as drafts.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from patents.importing import copy
@@ -68,43 +69,71 @@ def search_text(context: ImportContext, values: dict[str, Any]) -> str:
     return _search_text(context, values)
 
 
+# The unique index that says "this institution already holds a record of that number".
+NUMBER_KEY = "one_record_per_patent_per_owner"
+
+# Valid rows by application number: (row number in the file, field values).
+Rows = dict[str, tuple[int, dict[str, Any]]]
+
+
 @dataclass(frozen=True)
 class PreparedRecords:
-    """Rows written ahead as new records' COPY text (PostgreSQL), before anyone knows whether
-    they are new: `upsert_chunk` uses the text of those that turn out to be, ignores the rest."""
+    """Rows believed new, written ahead as new records' COPY text (PostgreSQL), by a process
+    that cannot look: `insert_prepared` inserts them without a lookup, the unique index being the
+    check. For the rare row that exists by then (added since the guess was made), the rows
+    themselves come along, pickled, and are unpacked only then."""
 
     columns: list[str]
     tails: dict[str, str]  # application number → COPY text after the id
+    packed: bytes  # pickled Rows
+
+    def unpack(self) -> Rows:
+        rows: Rows = pickle.loads(self.packed)
+        return rows
 
 
-def prepare_new_records(
-    context: ImportContext,
-    rows: Sequence[tuple[str, dict[str, Any]]],
-    search_texts: dict[str, str] | None = None,
-) -> PreparedRecords:
-    """No database access: safe to run in another thread while the database works."""
+def prepare_new_records(context: ImportContext, rows: Rows) -> PreparedRecords:
+    """No database access: runs in the reading process, ahead of the database work."""
     now = timezone.now()
-    texts = search_texts or {}
     records = [
-        _new_patent(context, number, values, now, texts.get(number)) for number, values in rows
+        _new_patent(context, number, values, now, None) for number, (_row, values) in rows.items()
     ]
     columns, tails = copy.patent_tails(records)
     return PreparedRecords(
-        columns, {number: tail for (number, _v), tail in zip(rows, tails, strict=True)}
+        columns,
+        dict(zip(rows, tails, strict=True)),
+        pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL),
     )
+
+
+def insert_prepared(context: ImportContext, prepared: PreparedRecords) -> bool:
+    """Insert the prepared records with their creation history; call inside a transaction.
+
+    False, having written nothing, if one of them exists by now: the caller then writes the
+    unpacked rows the careful way (`upsert_chunk`)."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():  # a savepoint: a clash undoes this insert alone
+            ids = copy.insert_patent_tails(
+                connection, prepared.columns, list(prepared.tails.values())
+            )
+            _copy_creation_history(context, zip(ids, prepared.tails, strict=True), now)
+    except IntegrityError as exc:
+        if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) != NUMBER_KEY:
+            raise
+        return False
+    return True
 
 
 def upsert_chunk(
     context: ImportContext,
     rows: Sequence[tuple[str, dict[str, Any]]],
     search_texts: dict[str, str] | None = None,
-    prepared: PreparedRecords | None = None,
 ) -> ChunkOutcome:
     """Insert or update `rows` ((application number, field values)); call inside a transaction.
 
     `search_texts` (application number → `search_text(context, values)`) may carry search texts
-    computed ahead, e.g. by the reading process; missing ones are computed here. `prepared`
-    (PostgreSQL only) may carry new records' COPY text written ahead."""
+    computed ahead, e.g. by the reading process; missing ones are computed here."""
     fields = sorted({name for _number, values in rows for name in values})
     wanted = {*fields, *SEARCHED_FIELDS, "id", "application_no", "review_status", "version"}
     existing = {
@@ -117,35 +146,20 @@ def upsert_chunk(
     now = timezone.now()
     texts = search_texts or {}
     new: list[dict[str, Any]] = []
-    ready: list[str] = []  # new records whose COPY text was prepared
     changed: list[tuple[Patent, dict[str, list[Any]]]] = []
     unchanged = 0
     for number, values in rows:
         before = existing.get(number)
         if before is None:
-            if prepared is not None and number in prepared.tails:
-                ready.append(number)
-            else:
-                new.append(_new_patent(context, number, values, now, texts.get(number)))
+            new.append(_new_patent(context, number, values, now, texts.get(number)))
             continue
         changes = diff_fields(before, values)
         if not changes:
             unchanged += 1
             continue
         changed.append(_changed_patent(context, before, values, changes, now))
-    if ready and prepared is not None:
-        _insert_prepared(context, prepared, ready, now)
     _save(context, new, changed, now)
-    return ChunkOutcome(created=len(new) + len(ready), updated=len(changed), unchanged=unchanged)
-
-
-def _insert_prepared(
-    context: ImportContext, prepared: PreparedRecords, numbers: list[str], now: Any
-) -> None:
-    ids = copy.insert_patent_tails(
-        connection, prepared.columns, [prepared.tails[number] for number in numbers]
-    )
-    _copy_creation_history(context, zip(ids, numbers, strict=True), now)
+    return ChunkOutcome(created=len(new), updated=len(changed), unchanged=unchanged)
 
 
 def _copy_creation_history(

@@ -10,13 +10,14 @@ job's progress counters, so a job killed at any point resumes from the last comm
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import functools
 import hashlib
 import io
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +37,7 @@ from patents.importing.files import open_spreadsheet
 from patents.importing.rows import fold
 from patents.importing.upsert import (
     ImportContext,
+    insert_prepared,
     prepare_new_records,
     search_text,
     upsert_chunk,
@@ -167,7 +169,7 @@ def _reader(
     job: ImportJob, spec: pipeline.ReadSpec, context: ImportContext
 ) -> Iterator[tuple[dict[str, str], Iterator[pipeline.ParsedChunk]]]:
     """Read in a forked process when it pays (more than a chunk to go, fork available, enabled),
-    with new records' COPY text prepared ahead by a thread on PostgreSQL; in this process
+    which on PostgreSQL also writes the COPY text of the rows that look new; in this process
     otherwise (small files, tests, platforms without fork)."""
     remaining = job.total_rows - job.processed_rows
     if (
@@ -175,31 +177,19 @@ def _reader(
         and hasattr(os, "fork")
         and remaining > spec.chunk_rows
     ):
+        if connection.vendor == "postgresql":
+            # Rows that look new: numbers the institution did not hold when the job started
+            # (the insert still checks, see upsert.insert_prepared).
+            held = Patent.objects.filter(organisation_id=context.organisation_id)
+            spec = dataclasses.replace(
+                spec,
+                prepare=functools.partial(prepare_new_records, context),
+                held=frozenset(held.values_list("application_no", flat=True)),
+            )
         with pipeline.forked(spec) as (headers, chunks):
-            if connection.vendor == "postgresql":
-                chunks = pipeline.prefetch(chunks, _preparer(context))
-            yield headers, chunks
+            yield headers, pipeline.prefetch(chunks)
     else:
         yield pipeline.read(spec)
-
-
-def _preparer(context: ImportContext) -> Callable[[pipeline.ParsedChunk], None]:
-    """Prepare COPY text for the rows that look new: numbers the institution did not hold when
-    the job started (the writer still checks each chunk, so a stale guess costs nothing)."""
-    held = frozenset(
-        Patent.objects.filter(organisation_id=context.organisation_id).values_list(
-            "application_no", flat=True
-        )
-    )
-
-    def prepare(chunk: pipeline.ParsedChunk) -> None:
-        fresh = [
-            (number, values) for number, (_row, values) in chunk.valid.items() if number not in held
-        ]
-        if fresh:
-            chunk.prepared = prepare_new_records(context, fresh, chunk.search_texts)
-
-    return prepare
 
 
 def _college_of(user: User | None) -> int | None:
@@ -223,6 +213,7 @@ def _write_chunk(
         for row, column, value, code, params, message in chunk.errors
     ]  # fmt: skip
     valid = chunk.valid
+    created = 0
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if (locked.status, locked.attempts) != (ImportStatus.RUNNING, job.attempts):
@@ -243,18 +234,22 @@ def _write_chunk(
                 # alone: 40 times slower at 100,000 rows); the unique index is always right.
                 cursor.execute("SET LOCAL enable_seqscan TO off")
                 cursor.execute("SET LOCAL enable_bitmapscan TO off")
+        if chunk.prepared is not None:
+            if insert_prepared(context, chunk.prepared):
+                created = len(chunk.prepared.tails)
+            else:  # one of them exists by now: write them all the careful way below
+                valid = {**valid, **chunk.prepared.unpack()}
         errors += _other_college_errors(context, valid, headers)
         outcome = upsert_chunk(
             context,
             [(number, values) for number, (_row, values) in valid.items()],
             chunk.search_texts,
-            chunk.prepared,
         )
         ImportRowError.objects.bulk_create(errors, ignore_conflicts=True)
         job.processed_rows = chunk.position + chunk.size
         ImportJob.objects.filter(pk=job.pk).update(
             processed_rows=job.processed_rows,
-            created_count=F("created_count") + outcome.created,
+            created_count=F("created_count") + created + outcome.created,
             updated_count=F("updated_count") + outcome.updated,
             unchanged_count=F("unchanged_count") + outcome.unchanged,
             error_count=F("error_count") + len({error.row_number for error in errors}),

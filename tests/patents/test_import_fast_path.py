@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import threading
@@ -9,8 +10,14 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from patents.importing import pipeline
 from patents.importing.pipeline import ParsedChunk, prefetch
-from patents.importing.upsert import ImportContext, prepare_new_records, upsert_chunk
+from patents.importing.upsert import (
+    ImportContext,
+    insert_prepared,
+    prepare_new_records,
+    upsert_chunk,
+)
 from patents.models import Patent, PatentChange
 from patents.search import search_text_for
 from patents.services import imports
@@ -145,6 +152,37 @@ def test_forked_reader_resumes_after_the_committed_chunks(
     assert _snapshot() == first  # nothing written twice
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL only")
+def test_record_added_after_the_reader_looked_is_updated_not_inserted_twice(
+    univ_a_staff, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    """The forked reader writes COPY text for numbers the institution did not hold when it
+    started; one entered by hand meanwhile sends its chunk the careful way."""
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    settings.INVENTORY_IMPORT_FORK = True
+    forked = pipeline.forked
+
+    @contextlib.contextmanager
+    def entered_by_hand_meanwhile(spec):  # type: ignore[no-untyped-def]
+        assert "202310000001.5" not in spec.held and spec.prepare is not None
+        with forked(spec) as reading:
+            Patent.objects.create(
+                organisation=univ_a_staff.organisation,
+                application_no="202310000001.5",
+                title="人工录入",
+                patent_type="invention",
+            )
+            yield reading
+
+    monkeypatch.setattr(pipeline, "forked", entered_by_hand_meanwhile)
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx(_rows(), HEADERS))
+    assert (job.status, job.created_count, job.updated_count, job.error_count) == ("done", 2, 1, 2)
+    patent = Patent.objects.get(application_no="202310000001.5")
+    assert (patent.title, patent.maturity, patent.inventors) == ("第三件", 7, ["张三"])
+    assert Patent.objects.count() == 3
+    assert patent.changes.get().changes["title"] == ["人工录入", "第三件"]
+
+
 def test_same_big_file_twice_changes_nothing_on_the_fast_path(
     univ_a_staff, django_capture_on_commit_callbacks, settings, monkeypatch
 ):
@@ -198,8 +236,9 @@ def test_json_cells_are_written_as_json_dumps_would_write_them(value):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL only")
 def test_prepared_text_of_a_record_that_exists_by_now_is_not_inserted_again(univ_a_staff):
-    """The preparing thread guesses "new" from the numbers held when the job started; a record
-    added since (by hand, say) must be updated, not inserted a second time."""
+    """The reader guesses "new" from the numbers held when the job started; a record added since
+    (by hand, say) must be updated, not inserted a second time, and the insert of the others
+    must not be half done."""
     context = ImportContext(
         organisation_id=univ_a_staff.organisation_id,
         user_id=univ_a_staff.pk,
@@ -207,10 +246,10 @@ def test_prepared_text_of_a_record_that_exists_by_now_is_not_inserted_again(univ
         college_id=None,
         industry_names={},
     )
-    rows = [
-        ("202110123456.7", {"title": "已由人工录入", "patent_type": "invention"}),
-        ("202310000001.5", {"title": "全新的一件", "patent_type": "invention"}),
-    ]
+    rows = {
+        "202110123456.7": (2, {"title": "已由人工录入", "patent_type": "invention"}),
+        "202310000001.5": (3, {"title": "全新的一件", "patent_type": "invention"}),
+    }
     prepared = prepare_new_records(context, rows)
     Patent.objects.create(
         organisation=univ_a_staff.organisation,
@@ -219,7 +258,13 @@ def test_prepared_text_of_a_record_that_exists_by_now_is_not_inserted_again(univ
         patent_type="invention",
     )
     with transaction.atomic():
-        outcome = upsert_chunk(context, rows, prepared=prepared)
+        assert not insert_prepared(context, prepared)
+        assert Patent.objects.count() == 1
+        unpacked = prepared.unpack()
+        assert unpacked == rows
+        outcome = upsert_chunk(
+            context, [(number, values) for number, (_r, values) in unpacked.items()]
+        )
     assert (outcome.created, outcome.updated) == (1, 1)
     assert Patent.objects.get(application_no="202110123456.7").title == "已由人工录入"
     fresh = Patent.objects.get(application_no="202310000001.5")
@@ -234,14 +279,10 @@ def test_prefetch_hands_over_every_chunk_in_order_then_the_reader_error():
         raise RuntimeError("the inventory reader failed")
 
     seen = []
-
-    def prepare(chunk):
-        chunk.prepared = chunk.position * 10
-
     with pytest.raises(RuntimeError, match="reader failed"):
-        for chunk in prefetch(chunks(), prepare):
-            seen.append((chunk.position, chunk.prepared))
-    assert seen == [(0, 0), (1, 10), (2, 20), (3, 30), (4, 40)]
+        for chunk in prefetch(chunks()):
+            seen.append(chunk.position)
+    assert seen == [0, 1, 2, 3, 4]
 
 
 def test_prefetch_stops_its_thread_when_the_writer_stops_early():
@@ -251,7 +292,7 @@ def test_prefetch_stops_its_thread_when_the_writer_stops_early():
             yield ParsedChunk(position=position, size=1)
             position += 1
 
-    reading = prefetch(endless(), lambda chunk: None)
+    reading = prefetch(endless())
     assert next(reading).position == 0
     reading.close()  # the writer was fenced off: the thread must not keep reading
     assert not any(thread.name == "inventory-prefetch" for thread in threading.enumerate())
