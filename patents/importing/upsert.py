@@ -28,10 +28,9 @@ from patents.models import ChangeSource, LegalStatus, Patent, PatentChange, Revi
 from patents.services.history import diff_fields
 
 # The same parts, in the same order, as patents.search.search_text_for(patent).
-SEARCHED_FIELDS = (
-    "title", "abstract", "application_field", "target_products", "prospect_note",
-    "inventors", "patentees", "industry_id",
-)  # fmt: skip
+_TEXT_FIELDS = ("title", "abstract", "application_field", "target_products", "prospect_note")
+_LIST_FIELDS = ("inventors", "patentees")
+SEARCHED_FIELDS = (*_TEXT_FIELDS, *_LIST_FIELDS, "industry_id")
 NON_SUBSTANTIVE = frozenset({"contact_name", "contact_phone", "contact_email"})
 BOOKKEEPING = ("version", "updated_at", "updated_by_id")
 
@@ -53,14 +52,10 @@ class ImportContext:
 
 
 def _search_text(context: ImportContext, values: dict[str, Any]) -> str:
-    parts = []
-    for name in SEARCHED_FIELDS:
-        value = values.get(name)
-        if name == "industry_id":
-            value = context.industry_names.get(value or "", "")
-        elif isinstance(value, list):
-            value = " ".join(str(item) for item in value)
-        parts.append(value or "")
+    get = values.get
+    parts = [get(name) or "" for name in _TEXT_FIELDS]
+    parts += [" ".join(map(str, get(name) or ())) for name in _LIST_FIELDS]
+    parts.append(context.industry_names.get(get("industry_id") or "", ""))
     return search_text_for(parts)
 
 
