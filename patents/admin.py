@@ -46,6 +46,8 @@ class PatentAdmin(ReadOnlyAdmin):
     list_filter = ["review_status", "legal_status", "patent_type", "inventory_category"]
     search_fields = ["application_no", "title"]
     list_select_related = ["organisation"]
+    # Records created by an upload have no stored creation entry: the job is shown instead.
+    readonly_fields = ["created_by_import"]
     inlines = [PatentChangeInline]
 
 

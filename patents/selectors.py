@@ -10,6 +10,8 @@ from accounts.access import scope_to_owner
 from accounts.models import PATENT_OWNER_KINDS, Organisation, Role, User
 from patents.models import (
     IN_LIBRARY,
+    ChangeSource,
+    ImportJob,
     Patent,
     PatentChange,
     ReviewStatus,
@@ -87,8 +89,31 @@ def inventory_counts(user: User | AnonymousUser) -> dict[str, int]:
     return counts
 
 
-def history_of(patent: Patent) -> QuerySet[PatentChange]:
-    return patent.changes.select_related("changed_by").order_by("-changed_at", "-id")
+def history_of(patent: Patent, *, limit: int = 50) -> list[PatentChange]:
+    """The newest `limit` history entries of a record, newest first.
+
+    A record created by an upload ends with its creation entry, made from the job (uploaded by,
+    at the record's creation time), not stored: an upload writes no row per created record."""
+    changes = list(
+        patent.changes.select_related("changed_by").order_by("-changed_at", "-id")[:limit]
+    )
+    job_id = patent.created_by_import_id
+    if len(changes) < limit and job_id is not None:
+        job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
+        changes.append(creation_entry(patent, job))
+    return changes
+
+
+def creation_entry(patent: Patent, job: ImportJob) -> PatentChange:
+    """The history entry of an uploaded record's creation (unsaved: made from the job)."""
+    return PatentChange(
+        patent=patent,
+        changed_by=job.uploaded_by,
+        changed_at=patent.created_at,
+        source=ChangeSource.IMPORT,
+        import_job=job,
+        changes={"created": [None, patent.application_no]},
+    )
 
 
 def spot_checks_for(user: User | AnonymousUser) -> QuerySet[SpotCheck]:

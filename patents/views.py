@@ -90,7 +90,7 @@ def patent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patent = get_object_or_404(selectors.patents_for(user), pk=pk)
     context = {
         "patent": patent,
-        "history": selectors.history_of(patent)[:50],
+        "history": selectors.history_of(patent, limit=50),
         "actions": review.available_actions(patent=patent, by=user),
         "review_form": ReviewForm(),
     }

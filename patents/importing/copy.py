@@ -1,10 +1,10 @@
-"""PostgreSQL COPY for the inventory upload's inserts: new patents and their history rows.
+"""PostgreSQL COPY for the inventory upload's inserts of new patents.
 
 Django's bulk_create spends most of its time preparing every value of every row through the
 field machinery and building one huge INSERT; COPY streams tab-separated text the server parses
 itself. Run inside the caller's transaction (the chunk's), so a chunk still commits or rolls back
-as a whole. Ids of new patents are drawn from the table's sequence first (one query), because
-COPY returns none and the history rows need them.
+as a whole. Ids of new patents are drawn from the table's sequence first (one query): COPY returns
+none, and the callers need them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field
 
-from patents.models import Patent, PatentChange
+from patents.models import Patent
 
 # COPY's text format: backslash escapes for the four characters that would end a field or row.
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": ""})
@@ -125,31 +125,31 @@ def _text_cells(cells: list[Any]) -> str:
     return "\t".join(cells)
 
 
-def patent_tails(rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
-    """(column names, COPY text of each row after its id) for new patents.
+def patent_lines(rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """(column names, COPY line of each row) for new patents; ids are left to the column default.
 
     The hot loop of an import (100,000 rows x 40 columns): columns no row sets are formatted once;
     the text columns of a row are checked for COPY's special characters in one search over the
-    row, and escaped cell by cell only in the rare row that has any. Ids are drawn later, at
-    insert time, so this may run ahead of the database work (see pipeline.prefetch)."""
+    row, and escaped cell by cell only in the rare row that has any. No database access, so the
+    reading process writes these ahead of the database work (see pipeline.ReadSpec.prepare)."""
     present = {name for values in rows for name in values}
     columns = [c for c in _patent_columns() if c.attname in present]
     fixed = [c for c in _patent_columns() if c.attname not in present]
     constant = ["\t".join(c.convert(c.default) for c in fixed)] if fixed else []
     texts = [(c.attname, c.default) for c in columns if c.is_text]
     others = [(c.attname, c.default, c.convert) for c in columns if not c.is_text]
-    tails = []
+    lines = []
     for values in rows:
         parts = []
         if texts:
             parts.append(_text_cells([values.get(name, default) for name, default in texts]))
         if others:
             parts += [convert(values.get(name, default)) for name, default, convert in others]
-        tails.append("\t".join(parts + constant) + "\n")
+        lines.append("\t".join(parts + constant) + "\n")
     names = [c.name for c in columns if c.is_text]
     names += [c.name for c in columns if not c.is_text]
     names += [c.name for c in fixed]
-    return names, tails
+    return names, lines
 
 
 def _copy(
@@ -163,42 +163,14 @@ def _copy(
         cursor.copy_expert(statement, buffer)
 
 
-def insert_patents(connection: BaseDatabaseWrapper, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert new patents (field values by attname; others take their defaults); their ids."""
-    names, tails = patent_tails(rows)
-    return insert_patent_tails(connection, names, tails)
+def insert_patents(connection: BaseDatabaseWrapper, rows: list[dict[str, Any]]) -> None:
+    """Insert new patents (field values by attname; others take their defaults)."""
+    names, lines = patent_lines(rows)
+    insert_patent_lines(connection, names, lines)
 
 
-def insert_patent_tails(
-    connection: BaseDatabaseWrapper, names: list[str], tails: list[str]
-) -> list[int]:
-    """Insert new patents given as `patent_tails` output; their ids, drawn from the sequence."""
-    table = Patent._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(tails)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    lines = [f"{patent_id}\t{tail}" for patent_id, tail in zip(ids, tails, strict=True)]
-    _copy(connection, table, ["id", *names], lines)
-    return ids
-
-
-def insert_history(
-    connection: BaseDatabaseWrapper,
-    entries: list[tuple[int, dict[str, Any]]],
-    *,
-    user_id: int | None,
-    job_id: int | None,
-    source: str,
-    now: datetime.datetime,
+def insert_patent_lines(
+    connection: BaseDatabaseWrapper, names: list[str], lines: list[str]
 ) -> None:
-    """One PatentChange per (patent id, changes), all by the same user, job and source."""
-    fixed = "\t".join(_text(value) for value in (user_id, now, source, job_id))
-    lines = [f"{patent_id}\t{fixed}\t{_json_cell(changes)}\n" for patent_id, changes in entries]
-    columns = [
-        str(PatentChange._meta.get_field(name).column)  # type: ignore[union-attr]
-        for name in ("patent", "changed_by", "changed_at", "source", "import_job", "changes")
-    ]
-    _copy(connection, PatentChange._meta.db_table, columns, lines)
+    """Insert new patents given as `patent_lines` output; ids come from the column's default."""
+    _copy(connection, Patent._meta.db_table, names, lines)

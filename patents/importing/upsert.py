@@ -3,9 +3,11 @@
 The upsert is keyed by (organisation, normalised application number) and compares values, so
 running a chunk twice (a resumed job, the same file uploaded again) writes nothing new.
 
-On PostgreSQL new records and history rows are written with COPY (patents.importing.copy), in
-the chunk's transaction: Django building multi-row INSERT statements cost more than the database
-itself (about half a second per 1,000 rows). Elsewhere (SQLite in development) bulk_create.
+On PostgreSQL new records are written with COPY (patents.importing.copy), in the chunk's
+transaction: Django building multi-row INSERT statements cost more than the database itself
+(about half a second per 1,000 rows). Elsewhere (SQLite in development) bulk_create. A new
+record's history is its `created_by_import` (the job: who, when, which file), not a history row;
+changes to existing records get a history row each.
 
 Review rule: a substantive change (anything but the contact fields) to a record already admitted
 to the library sends it back to university review, and the history entry says so. Records still
@@ -15,7 +17,7 @@ in draft or under review keep their status; new records start as drafts.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,12 +76,12 @@ Rows = dict[str, tuple[int, dict[str, Any]]]
 @dataclass(frozen=True)
 class PreparedRecords:
     """Rows believed new, written ahead as new records' COPY text (PostgreSQL), by a process
-    that cannot look: `insert_prepared` inserts them without a lookup, the unique index being the
-    check. For the rare row that exists by then (added since the guess was made), the rows
+    that cannot look: `insert_prepared` inserts them without a lookup, the unique index being
+    the check. For the rare row that exists by then (added since the guess was made), the rows
     themselves come along, pickled, and are unpacked only then."""
 
     columns: list[str]
-    tails: dict[str, str]  # application number → COPY text after the id
+    lines: dict[str, str]  # application number → COPY line (the id left to its default)
     packed: bytes  # pickled Rows
 
     def unpack(self) -> Rows:
@@ -93,26 +95,22 @@ def prepare_new_records(context: ImportContext, rows: Rows) -> PreparedRecords:
     records = [
         _new_patent(context, number, values, now, None) for number, (_row, values) in rows.items()
     ]
-    columns, tails = copy.patent_tails(records)
+    columns, lines = copy.patent_lines(records)
     return PreparedRecords(
         columns,
-        dict(zip(rows, tails, strict=True)),
+        dict(zip(rows, lines, strict=True)),
         pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL),
     )
 
 
-def insert_prepared(context: ImportContext, prepared: PreparedRecords) -> bool:
-    """Insert the prepared records with their creation history; call inside a transaction.
+def insert_prepared(prepared: PreparedRecords) -> bool:
+    """Insert the prepared records; call inside a transaction.
 
     False, having written nothing, if one of them exists by now: the caller then writes the
     unpacked rows the careful way (`upsert_chunk`)."""
-    now = timezone.now()
     try:
         with transaction.atomic():  # a savepoint: a clash undoes this insert alone
-            ids = copy.insert_patent_tails(
-                connection, prepared.columns, list(prepared.tails.values())
-            )
-            _copy_creation_history(context, zip(ids, prepared.tails, strict=True), now)
+            copy.insert_patent_lines(connection, prepared.columns, list(prepared.lines.values()))
     except IntegrityError as exc:
         if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) != NUMBER_KEY:
             raise
@@ -153,21 +151,8 @@ def upsert_chunk(
             unchanged += 1
             continue
         changed.append(_changed_patent(context, before, values, changes, now))
-    _save(context, new, changed, now)
+    _save(context, new, changed)
     return ChunkOutcome(created=len(new), updated=len(changed), unchanged=unchanged)
-
-
-def _copy_creation_history(
-    context: ImportContext, created: Iterable[tuple[int, str]], now: Any
-) -> None:
-    copy.insert_history(
-        connection,
-        [(patent_id, {"created": [None, number]}) for patent_id, number in created],
-        user_id=context.user_id,
-        job_id=context.job_id,
-        source=ChangeSource.IMPORT,
-        now=now,
-    )
 
 
 def _new_patent(
@@ -187,6 +172,7 @@ def _new_patent(
         review_status=ReviewStatus.DRAFT,
         search_text=_search_text(context, values) if text is None else text,
         updated_by_id=context.user_id,
+        created_by_import_id=context.job_id,
         created_at=now,
         updated_at=now,
     )
@@ -218,19 +204,12 @@ def _save(
     context: ImportContext,
     new: list[dict[str, Any]],
     changed: list[tuple[Patent, dict[str, list[Any]]]],
-    now: Any,
 ) -> None:
     history: list[PatentChange] = []
     if new and copy.available(connection):
-        ids = copy.insert_patents(connection, new)
-        numbers = [values["application_no"] for values in new]
-        _copy_creation_history(context, zip(ids, numbers, strict=True), now)
+        copy.insert_patents(connection, new)
     elif new:
-        created = Patent.objects.bulk_create([Patent(**values) for values in new], batch_size=1000)
-        history += [
-            _history(context, patent.pk, {"created": [None, patent.application_no]})
-            for patent in created
-        ]
+        Patent.objects.bulk_create([Patent(**values) for values in new], batch_size=1000)
     # Every row of a file carries the same columns; group by what else must be written
     # (review status, search text) so bulk_update never writes a value a row did not set.
     groups: dict[tuple[str, ...], list[Patent]] = {}

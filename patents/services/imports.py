@@ -235,8 +235,8 @@ def _write_chunk(
                 cursor.execute("SET LOCAL enable_seqscan TO off")
                 cursor.execute("SET LOCAL enable_bitmapscan TO off")
         if chunk.prepared is not None:
-            if insert_prepared(context, chunk.prepared):
-                created = len(chunk.prepared.tails)
+            if insert_prepared(chunk.prepared):
+                created = len(chunk.prepared.lines)
             else:  # one of them exists by now: write them all the careful way below
                 valid = {**valid, **chunk.prepared.unpack()}
         errors += _other_college_errors(context, valid, headers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from patents.models import Patent, PatentChange, ReviewStatus
 from tests.patents.import_helpers import GOOD, upload_and_run, xlsx
@@ -127,3 +128,23 @@ def test_errors_are_rendered_in_the_viewers_language(
     page = client.get(reverse("patents:import_detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert "is not a date: write it as 2021-03-15." in page.content.decode()
     assert 'data-testid="import-status">Done<' in page.content.decode()
+
+
+def test_uploaded_record_history_page_shows_its_creation_by_the_upload(
+    client, univ_a_staff, django_capture_on_commit_callbacks
+):
+    """The creation is shown from the job (no stored row per record): who, when, which upload,
+    below the changes made since."""
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([GOOD]))
+    changed = [GOOD[0], "一种改进的锂离子电池隔膜", *GOOD[2:]]
+    upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([changed]))
+    patent = Patent.objects.get()
+    assert patent.created_by_import == job and PatentChange.objects.count() == 1
+    client.force_login(univ_a_staff)
+    page = client.get(reverse("patents:detail", args=[patent.pk])).content.decode()
+    history = page[page.index('id="patent-history"') :]
+    update = history.index("一种改进的锂离子电池隔膜")
+    creation = history.index(f"— → {GOOD[0]}")
+    assert update < creation  # newest first: the creation is the last entry
+    assert history.count(str(univ_a_staff)) == 2
+    assert sum(history.count(label) for label in ("Inventory upload", "批量导入")) == 2
