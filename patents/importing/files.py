@@ -90,6 +90,7 @@ def open_spreadsheet(
     size: int,
     rows_needed: bool = True,
     verified_sha256: str = "",
+    formula_free: bool = False,
 ) -> Spreadsheet:
     """Check and open an upload; raise ValidationError saying why a bad file is refused.
 
@@ -100,7 +101,8 @@ def open_spreadsheet(
 
     `verified_sha256`: the digest of a file that passed these checks before (the stored upload).
     If the content still has it, the archive's members are not streamed again for the zip-bomb
-    check: they are the very bytes that passed it."""
+    check: they are the very bytes that passed it. Nor is the sheet, to look for formulas, if
+    that check also found none (`formula_free`)."""
     if size > settings.INVENTORY_MAX_UPLOAD_BYTES:
         raise _reject(
             _("The file is %(size)s; the limit is %(limit)s."),
@@ -114,7 +116,7 @@ def open_spreadsheet(
         raise _reject(_("“%(name)s” is empty."), "empty", name=name)
     if content.startswith(ZIP_MAGIC):
         verified = bool(verified_sha256) and hashlib.sha256(content).hexdigest() == verified_sha256
-        return _open_xlsx(content, name, rows_needed, verified)
+        return _open_xlsx(content, name, rows_needed, verified, verified and formula_free)
     if content.startswith(OLE_MAGIC):
         raise _reject(
             _("“%(name)s” is an Excel 97–2003 (.xls) file: save it as .xlsx and upload again."),
@@ -141,7 +143,11 @@ def _not_a_spreadsheet(name: str) -> ValidationError:
 
 
 def _open_xlsx(
-    content: bytes, name: str, rows_needed: bool = True, verified: bool = False
+    content: bytes,
+    name: str,
+    rows_needed: bool = True,
+    verified: bool = False,
+    formula_free: bool = False,
 ) -> Spreadsheet:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
@@ -152,8 +158,11 @@ def _open_xlsx(
         raise _not_a_spreadsheet(name)
     _check_declared_sizes(archive, name)
     sheet_path = _first_sheet_path(archive, name)
-    # One decompression pass does both: check every member's real size and look for formulas.
-    may_have_formulas = _stream_members(archive, name, sheet_path, only_sheet=verified)
+    # One decompression pass does both: check every member's real size and look for formulas
+    # (neither again for the very bytes that passed both checks on upload).
+    may_have_formulas = not formula_free and _stream_members(
+        archive, name, sheet_path, only_sheet=verified
+    )
     formula_cells = _formula_cells(archive, sheet_path, name) if may_have_formulas else {}
     if not rows_needed:
         streamed = _stream_header(archive, sheet_path, name)

@@ -60,6 +60,7 @@ class ReadSpec:
     skip_rows: int  # rows committed by an earlier attempt: validated for duplicates only
     search_text: Callable[[dict[str, Any]], str]
     sha256: str = ""  # of the upload as it passed the checks (ImportJob.sha256)
+    formula_free: bool = False  # ImportJob.formula_free
     # Valid rows whose number is not in `held` (the institution's numbers when the job started)
     # go to `prepare` instead of `ParsedChunk.valid`, a chunk at a time: their COPY text is
     # written here, in the reader, rather than their values pickled for the writer to format.
@@ -101,7 +102,12 @@ def bulk_gc() -> Iterator[None]:
 
 
 def _blank(cells: Sequence[object]) -> bool:
-    return all(cell is None or str(cell).strip() == "" for cell in cells)
+    """Every cell empty or spaces (a number or date is never blank). Runs for every row: a loop
+    that stops at the first filled cell, usually the first."""
+    for cell in cells:
+        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+            return False
+    return True
 
 
 def read(spec: ReadSpec) -> tuple[dict[str, str], Iterator[ParsedChunk]]:
@@ -110,7 +116,11 @@ def read(spec: ReadSpec) -> tuple[dict[str, str], Iterator[ParsedChunk]]:
         try:
             with spec.open_file() as stored:
                 sheet = open_spreadsheet(
-                    stored, name=spec.name, size=spec.size, verified_sha256=spec.sha256
+                    stored,
+                    name=spec.name,
+                    size=spec.size,
+                    verified_sha256=spec.sha256,
+                    formula_free=spec.formula_free,
                 )
         except ValidationError as exc:
             raise FileRejected(exc.messages) from None

@@ -33,6 +33,9 @@ class ImportJob(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     sha256 = models.CharField(max_length=64, blank=True)
+    # The upload check found no formula in the file: the import, reading the same bytes (same
+    # digest), need not decompress the sheet once more to look for one.
+    formula_free = models.BooleanField(default=False)
     language = models.CharField(max_length=10, default="zh-hans")
     status = models.CharField(
         _("status"),

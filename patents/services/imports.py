@@ -86,6 +86,7 @@ def start_import(*, organisation: Organisation, file: UploadedFile, by: User) ->
             original_name=name[:255],
             size_bytes=size,
             sha256=digest.hexdigest(),
+            formula_free=not sheet.formula_cells,
             language=translation.get_language() or "zh-hans",
             total_rows=sheet.data_rows,
         )
@@ -150,6 +151,7 @@ def _import(job: ImportJob) -> None:
         skip_rows=job.processed_rows,
         search_text=functools.partial(search_text, context),
         sha256=job.sha256,
+        formula_free=job.formula_free,
     )
     try:
         # The forked reader inherits the collector's settings along with everything else.

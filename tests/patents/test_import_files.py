@@ -93,7 +93,7 @@ def test_formula_cell_is_rejected_and_never_evaluated(
 ):
     upload = xlsx([["202110123456.7", '=CONCAT("一种","方法")', "有效", "2021-03-15", ""]])
     job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, upload)
-    assert job.status == "done"
+    assert job.status == "done" and not job.formula_free  # so the import looked again
     assert not Patent.objects.exists()
     error = job.row_errors.get()
     assert (error.row_number, error.column, error.code) == (2, "专利名称", "formula")
@@ -175,3 +175,34 @@ def test_a_verified_digest_skips_only_the_rescan_of_the_very_same_bytes():
     # Different bytes than the ones verified: every member is streamed and checked again.
     with pytest.raises(ValidationError, match="is not a spreadsheet"):
         opened(damaged, hashlib.sha256(content).hexdigest())
+
+
+def test_a_verified_formula_free_file_is_not_searched_for_formulas_again(monkeypatch):
+    from patents.importing import files
+
+    content = xlsx([GOOD]).read()
+    digest = hashlib.sha256(content).hexdigest()
+    checked = open_spreadsheet(io.BytesIO(content), name="f.xlsx", size=len(content))
+    assert checked.formula_cells == {}
+
+    def streamed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the sheet was decompressed again")
+
+    monkeypatch.setattr(files, "_stream_members", streamed)
+    opened = open_spreadsheet(
+        io.BytesIO(content),
+        name="f.xlsx",
+        size=len(content),
+        verified_sha256=digest,
+        formula_free=True,
+    )
+    assert opened.data_rows == 1
+    # Without the matching digest, "formula free" is not taken on trust.
+    with pytest.raises(AssertionError, match="decompressed again"):
+        open_spreadsheet(
+            io.BytesIO(content),
+            name="f.xlsx",
+            size=len(content),
+            verified_sha256="0" * 64,
+            formula_free=True,
+        )
