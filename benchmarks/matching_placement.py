@@ -216,6 +216,10 @@ def main() -> None:
         t = time.perf_counter()
         fill(args.enterprises, args.patents)
         print(f"filled in {time.perf_counter() - t:.0f} s (not timed below)")
+    else:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # a reused database may predate a migration
     matches = Match.objects.count()
     enterprises = Organisation.objects.filter(kind="enterprise").count()
     print(f"{enterprises:,} enterprises, {matches:,} stored matches")
