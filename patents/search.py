@@ -76,6 +76,19 @@ def query_terms(query: str) -> list[str]:
 
 #: The stored `tsvector` column (migration 0004, PostgreSQL only; not a model field).
 SEARCH_VECTOR = "search_vector"
+#: Its GIN index (migration 0005).
+SEARCH_INDEX = "patent_search_vector_gin"
+
+
+def flush_search_index() -> None:
+    """Move the entries waiting in the search index's pending list (GIN's fast update) into the
+    index proper. A bulk write ends with up to gin_pending_list_limit (4 MB) of them, which
+    searches read slowly until autovacuum gets to them: an import calls this before it says
+    done, so its records are fully indexed by then."""
+    if connections["default"].vendor != "postgresql":
+        return
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [SEARCH_INDEX])
 
 
 class _VectorMatch(Func):

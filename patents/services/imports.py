@@ -43,6 +43,7 @@ from patents.importing.upsert import (
     upsert_chunk,
 )
 from patents.models import ImportJob, ImportRowError, ImportStatus, Patent
+from patents.search import flush_search_index
 from refdata.models import Industry
 
 logger = logging.getLogger(__name__)
@@ -163,6 +164,7 @@ def _import(job: ImportJob) -> None:
         # The file passed these checks on upload; refusing now means the settings changed.
         _finish(job, ImportStatus.REJECTED, file_error=" ".join(exc.messages))
         return
+    flush_search_index()
     _finish(job, ImportStatus.DONE)
 
 
