@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from django.conf import settings
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from matching import engine
@@ -62,11 +63,20 @@ class LiveLibrary:
     synced_at: datetime
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     delta: engine.PatentBatch | None = None
-    seen: set[int] = field(default_factory=set)  # journal entries already applied
+    seen: set[tuple[int, datetime]] = field(default_factory=set)  # journal entries applied
+
+    _ids: np.ndarray | None = None  # the index's patent ids as numbers, for reconciling
 
     @property
     def size(self) -> int:
         return self.index.live_size + len(self.records)
+
+    def listed_ids(self) -> np.ndarray:
+        """Ids of the listed patents (platform ids are numbers)."""
+        if self._ids is None or len(self._ids) != self.index.size:
+            self._ids = np.array([int(pid) for pid in self.index.ids], dtype=np.int64)
+        delta = np.array([int(pid) for pid in self.records], dtype=np.int64)
+        return np.concatenate([self._ids[~self.index.retired], delta])
 
     def is_listed(self, patent_id: str) -> bool:
         return patent_id in self.records or (
@@ -225,30 +235,56 @@ def _build_index() -> engine.PatentIndex:
 
 
 def _catch_up(live: LiveLibrary) -> None:
+    """Apply the journal entries not seen yet; then, as a safety net for changes made outside
+    the services that journal them (the admin, a restored database), compare the library's size
+    and newest patent with the database's and reconcile the two by id if they differ."""
     now = timezone.now()
     window = list(
         MatchRun.objects.filter(
             kind=RunKind.PATENT, created_at__gte=live.synced_at - JOURNAL_OVERLAP
-        ).values_list("pk", "subject_id")
+        ).values_list("pk", "created_at", "subject_id")
     )
-    ids = {int(subject) for pk, subject in window if pk not in live.seen and subject is not None}
-    live.seen = {pk for pk, _ in window}  # older entries cannot come back into the window
+    ids = {int(s) for pk, at, s in window if (pk, at) not in live.seen and s is not None}
+    live.seen = {(pk, at) for pk, at, _ in window}  # older entries cannot come back
     live.synced_at = now
-    if not ids:
+    stats = Patent.objects.filter(IN_LIBRARY).aggregate(n=Count("pk"), top=Max("pk"))
+    if not ids and _agrees(live, stats):
         return
     if live.index.size < int(settings.MATCHING_REBUILD_BELOW):
         # the rebuilt index supersedes the snapshot it started from (origin kept: not reloaded)
         live.index, live.records, live.delta = _build_index(), {}, None
-    else:
+        return
+    if ids:
         current = {
             r["id"]: r for r in patent_records(Patent.objects.filter(IN_LIBRARY, pk__in=ids))
         }
         live.apply(current, {str(i) for i in ids} - set(current))
+    if not _agrees(live, stats):
+        _reconcile(live)
     if len(live.records) > max(1000, live.index.size // 20):
         logger.warning(
             "matching: %d patents changed since the last snapshot; a full re-match refreshes it",
             len(live.records),
         )
+
+
+def _agrees(live: LiveLibrary, stats: dict[str, Any]) -> bool:
+    """Same number of patents and the same newest one as the database's library: a cheap
+    check that misses only a silent swap of older patents."""
+    if stats["n"] != live.size:
+        return False
+    listed = live.listed_ids()
+    return int(stats["top"] or 0) == (int(listed.max()) if len(listed) else 0)
+
+
+def _reconcile(live: LiveLibrary) -> None:
+    """Make the listed patents exactly the database's library patents (by id)."""
+    current = set(Patent.objects.filter(IN_LIBRARY).values_list("pk", flat=True))
+    listed = set(live.listed_ids().tolist())
+    entered = patent_records(Patent.objects.filter(pk__in=current - listed))
+    left = {str(pid) for pid in listed - current}
+    live.apply({r["id"]: r for r in entered}, left)
+    logger.info("matching: library reconciled with the database (%d left)", len(left))
 
 
 # --- batches -------------------------------------------------------------------------------

@@ -93,14 +93,17 @@ class Match(models.Model):
         verbose_name=_("patent"),
     )
     score = models.FloatField(_("score"))
-    rank = models.PositiveSmallIntegerField(_("rank"))
+    # The last entry of a full list (its TOP_PER_ENTERPRISE-th best): the bar a newly placed
+    # patent must beat. Lists are ordered by score; positions are not stored, so placing a
+    # patent changes a few rows per list instead of renumbering half of it.
+    is_last = models.BooleanField(default=False)
     # [{"code": "shared_ipc", "params": {...}}, ...] rendered in the reader's language.
     reasons = models.JSONField(_("reasons"), default=list)
     run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["enterprise", "rank"]
+        ordering = ["enterprise", "-score", "pk"]
         verbose_name = _("match")
         verbose_name_plural = _("matches")
         constraints = [
@@ -110,9 +113,7 @@ class Match(models.Model):
             models.Index(fields=["patent", "-score"], name="match_patent_score_idx"),
             # The last entry of every full list: the bar a newly placed patent must beat.
             models.Index(
-                fields=["enterprise"],
-                condition=models.Q(rank=TOP_PER_ENTERPRISE),
-                name="match_list_bar_idx",
+                fields=["enterprise"], condition=models.Q(is_last=True), name="match_list_bar_idx"
             ),
         ]
 

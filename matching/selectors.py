@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from accounts.models import OrgKind, User
 from matching.models import Match, MatchRun
@@ -21,7 +22,8 @@ def recommendations_for(user: User | AnonymousUser) -> QuerySet[Match]:
         Match.objects.filter(enterprise_id=user.organisation_id)
         .filter(in_library("patent__"))
         .select_related("patent", "patent__organisation", "patent__organisation__province")
-        .order_by("rank", "-score")
+        .annotate(rank=Window(RowNumber(), order_by=[F("score").desc(), F("pk").asc()]))
+        .order_by("-score", "pk")
     )
 
 

@@ -176,7 +176,7 @@ def _rematch_patent(run: MatchRun) -> int:
     if record is None or not live.is_listed(str(patent_id)):
         with transaction.atomic():
             affected = _drop_patent(patent_id)
-            _rerank_many(affected)
+            _trim_lists(affected)
         return 0
     ids = enterprise_ids()
     placement = ranking.place_patent(live, record, ids, enterprise_profiles)
@@ -194,7 +194,6 @@ def _rematch_patent(run: MatchRun) -> int:
             enterprise_id=eid,
             patent_id=patent_id,
             score=score,
-            rank=0,
             reasons=placement.reasons(eid),
             run=run,
         )
@@ -206,7 +205,7 @@ def _rematch_patent(run: MatchRun) -> int:
         )
         affected = _drop_patent(patent_id)
         Match.objects.bulk_create(rows, batch_size=2000)
-        _rerank_many(affected | {eid for eid, _ in joins})
+        _trim_lists(affected | {eid for eid, _ in joins})
         _push_new_matches([m for m in rows if m.enterprise_id not in before])
     return len(rows)
 
@@ -215,7 +214,7 @@ def _list_bars(*, exclude_patent: int) -> dict[int, float]:
     """Each full list's last score: what a patent must beat to join it (lists the patent is on
     are judged without it, as it is being placed again)."""
     return dict(
-        Match.objects.filter(rank=TOP_PER_ENTERPRISE)
+        Match.objects.filter(is_last=True)
         .exclude(patent_id=exclude_patent)
         .values_list("enterprise_id", "score")
     )
@@ -259,10 +258,15 @@ def _replace_matches(ranked: Ranked, *, run: MatchRun) -> int:
     Match.objects.filter(enterprise_id__in=enterprise_ids_).delete()
     rows = [
         Match(
-            enterprise_id=eid, patent_id=int(pid), score=score, rank=rank, reasons=reasons, run=run
+            enterprise_id=eid,
+            patent_id=int(pid),
+            score=score,
+            reasons=reasons,
+            run=run,
+            is_last=position == TOP_PER_ENTERPRISE,
         )
         for eid, results in ranked.items()
-        for rank, (pid, score, reasons) in enumerate(
+        for position, (pid, score, reasons) in enumerate(
             [r for r in results if int(r[0]) in listed], start=1
         )
     ]
@@ -271,35 +275,33 @@ def _replace_matches(ranked: Ranked, *, run: MatchRun) -> int:
     return len(rows)
 
 
-def _rerank_many(enterprise_ids_: set[int]) -> None:
-    """Renumber the given enterprises' lists by score and keep each list's best TOP: two
-    set-based statements, however many lists a placed patent joined."""
+def _trim_lists(enterprise_ids_: set[int]) -> None:
+    """Cut the given enterprises' lists to their best TOP and mark each full list's last entry:
+    two set-based statements, touching only the rows that change."""
     if not enterprise_ids_:
         return
     table = connection.ops.quote_name(Match._meta.db_table)
+    ids: list[int] | str
     if connection.vendor == "postgresql":
         listed, ids = "enterprise_id = ANY(%s)", list(enterprise_ids_)
     else:  # SQLite (development): the ids as a JSON array
-        listed, ids = (
-            "enterprise_id IN (SELECT value FROM json_each(%s))",
-            json.dumps(sorted(enterprise_ids_)),
-        )
+        listed = "enterprise_id IN (SELECT value FROM json_each(%s))"
+        ids = json.dumps(sorted(enterprise_ids_))
+    positions = f"""
+        SELECT id, row_number() OVER (PARTITION BY enterprise_id ORDER BY score DESC, id) AS pos
+        FROM {table} WHERE {listed}
+    """
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            UPDATE {table} SET rank = ranked.position
-            FROM (
-                SELECT id, row_number() OVER (
-                    PARTITION BY enterprise_id ORDER BY score DESC, id
-                ) AS position
-                FROM {table} WHERE {listed}
-            ) AS ranked
-            WHERE {table}.id = ranked.id AND {table}.rank <> ranked.position
-            """,
-            [ids],
+            f"DELETE FROM {table} WHERE id IN (SELECT id FROM ({positions}) p WHERE pos > %s)",
+            [ids, TOP_PER_ENTERPRISE],
         )
         cursor.execute(
-            f"DELETE FROM {table} WHERE {listed} AND rank > %s", [ids, TOP_PER_ENTERPRISE]
+            f"""
+            UPDATE {table} SET is_last = (p.pos = %s) FROM ({positions}) p
+            WHERE {table}.id = p.id AND {table}.is_last <> (p.pos = %s)
+            """,
+            [TOP_PER_ENTERPRISE, ids, TOP_PER_ENTERPRISE],
         )
 
 

@@ -12,6 +12,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
     patent_title = serializers.CharField(source="patent.title", read_only=True)
     institution = serializers.CharField(source="patent.organisation.name", read_only=True)
     reasons = serializers.SerializerMethodField()
+    rank = serializers.IntegerField(read_only=True, help_text="Position in the list, best first")
 
     class Meta:
         model = Match

@@ -139,7 +139,7 @@ def build_activity(zj: list[Patent], gd: list[Patent]) -> Activity:
             recipient=zj_user, kind="match", event_key=f"match:{n}", title="t", read_at=read
         )
     Notification.objects.create(recipient=zj_user, kind="intent_declared", event_key="i", title="t")
-    Match.objects.create(enterprise=ent_zj, patent=zj[0], score=0.9, rank=1)
+    Match.objects.create(enterprise=ent_zj, patent=zj[0], score=0.9)
 
     implementation = {
         zj[0].pk: ImplementationStatus.INDUSTRIALIZED,

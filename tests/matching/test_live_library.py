@@ -7,7 +7,7 @@ import pytest
 
 from matching import library, services
 from matching.models import Match, MatchRun, RunKind
-from patents.models import LegalStatus
+from patents.models import LegalStatus, Patent
 from tests.enterprises.factories import (
     EnterpriseProfileFactory,
     LibraryPatentFactory,
@@ -78,22 +78,26 @@ def test_a_patent_that_leaves_the_library_is_dropped_and_never_ranked_again(mark
     assert Match.objects.filter(enterprise=market["enterprise"]).exists()
 
 
+def _list(enterprise) -> list[tuple[int, bool]]:
+    return list(
+        Match.objects.filter(enterprise=enterprise)
+        .order_by("-score", "pk")
+        .values_list("patent", "is_last")
+    )
+
+
 def test_a_patent_joins_a_full_list_only_above_its_last_entry(
     market, zhejiang_university, monkeypatch
 ):
     monkeypatch.setattr(services, "TOP_PER_ENTERPRISE", 1)
     _run_full()
     enterprise = market["enterprise"]
-    assert list(Match.objects.filter(enterprise=enterprise).values_list("patent", "rank")) == [
-        (market["separator"].pk, 1)
-    ]
+    assert _list(enterprise) == [(market["separator"].pk, True)]
     weak = LibraryPatentFactory(
         organisation=zhejiang_university, title="一种果蔬保鲜包装盒", ipc_main="B65D 81/28"
     )
     _rematch_patent(weak.pk)
-    assert list(Match.objects.filter(enterprise=enterprise).values_list("patent", flat=True)) == [
-        market["separator"].pk
-    ]
+    assert _list(enterprise) == [(market["separator"].pk, True)]
     strong = LibraryPatentFactory(
         organisation=zhejiang_university,
         title=market["separator"].title,
@@ -102,9 +106,9 @@ def test_a_patent_joins_a_full_list_only_above_its_last_entry(
         ipc_subclass="H01M",
     )
     _rematch_patent(strong.pk)
-    listed = list(Match.objects.filter(enterprise=enterprise).values_list("patent", "rank"))
-    assert len(listed) == 1 and listed[0][1] == 1
-    if listed[0][0] == strong.pk:  # it beat the bar: the old last entry made room
+    (listed,) = _list(enterprise)
+    assert listed[1] is True
+    if listed[0] == strong.pk:  # it beat the bar: the old last entry made room
         assert not Match.objects.filter(enterprise=enterprise, patent=market["separator"]).exists()
 
 
@@ -148,14 +152,29 @@ def test_a_snapshot_left_by_another_database_is_ignored(market, settings):
     assert str(market["separator"].pk) in live.index.row
 
 
-def test_lists_are_renumbered_by_score_and_cut_to_their_length(market, monkeypatch):
+def test_lists_are_cut_to_their_length_and_the_last_entry_marked(market, monkeypatch):
     monkeypatch.setattr(services, "TOP_PER_ENTERPRISE", 2)
     enterprise = market["enterprise"]
     for patent, score in ((market["rice"], 0.9), (market["separator"], 0.5)):
-        Match.objects.create(enterprise=enterprise, patent=patent, score=score, rank=7)
+        Match.objects.create(enterprise=enterprise, patent=patent, score=score, is_last=True)
     extra = LibraryPatentFactory(organisation=market["rice"].organisation)
-    Match.objects.create(enterprise=enterprise, patent=extra, score=0.7, rank=0)
-    services._rerank_many({enterprise.pk})
-    assert list(
-        Match.objects.filter(enterprise=enterprise).order_by("rank").values_list("patent", "rank")
-    ) == [(market["rice"].pk, 1), (extra.pk, 2)]
+    Match.objects.create(enterprise=enterprise, patent=extra, score=0.7)
+    services._trim_lists({enterprise.pk})
+    assert _list(enterprise) == [(market["rice"].pk, False), (extra.pk, True)]
+
+
+def test_changes_made_outside_the_journal_are_reconciled(market, zhejiang_university):
+    """The admin or a database restore can change the library without a PATENT run; the live
+    library notices that its size differs from the database's and reconciles by id."""
+    _run_full()
+    library.live_library()
+    unjournalled = _separator_newcomer(zhejiang_university)  # no PATENT run recorded
+    Patent.objects.filter(pk=market["rice"].pk).update(legal_status=LegalStatus.LAPSED)
+    live = library.live_library()
+    assert live.is_listed(str(unjournalled.pk))
+    assert not live.is_listed(str(market["rice"].pk))
+    _rematch_profile(market["enterprise"].pk)
+    listed = set(
+        Match.objects.filter(enterprise=market["enterprise"]).values_list("patent", flat=True)
+    )
+    assert unjournalled.pk in listed and market["rice"].pk not in listed

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def test_enterprise_gets_the_related_patent_first_with_reasons(market):
     run = _run_full()
     assert run.status == RunStatus.DONE
-    matches = list(Match.objects.filter(enterprise=market["enterprise"]).order_by("rank"))
+    matches = list(Match.objects.filter(enterprise=market["enterprise"]).order_by("-score"))
     assert matches[0].patent == market["separator"]
     codes = {reason["code"] for reason in matches[0].reasons}
     assert "shared_ipc" in codes
