@@ -17,3 +17,10 @@ def patent_changed(patent_id: int) -> None:
     from matching import services
 
     services.request_patent_rematch(patent_id)
+
+
+def patents_changed(patent_ids: list[int]) -> None:
+    """Many patents at once (an import sending admitted records back to review)."""
+    from matching import services
+
+    services.request_patents_rematch(patent_ids)

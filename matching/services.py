@@ -90,6 +90,18 @@ def request_patent_rematch(patent_id: int) -> MatchRun:
     return run
 
 
+def request_patents_rematch(patent_ids: list[int]) -> list[MatchRun]:
+    """`request_patent_rematch` for many patents in one INSERT."""
+    from matching import tasks
+
+    runs = MatchRun.objects.bulk_create(
+        MatchRun(kind=RunKind.PATENT, subject_id=patent_id) for patent_id in patent_ids
+    )
+    for run in runs:
+        transaction.on_commit(partial(tasks.run_incremental.delay, run.pk))
+    return runs
+
+
 def request_profile_rematch(enterprise_id: int) -> MatchRun:
     """An enterprise's profile changed (need, subscription, intent, rating, feedback)."""
     from matching import tasks

@@ -24,6 +24,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from matching import hooks as matching_hooks
 from patents.importing import copy
 from patents.importing.indexing import search_text_for
 from patents.models import ChangeSource, LegalStatus, Patent, PatentChange, ReviewStatus
@@ -222,6 +223,10 @@ def _save(
     for names, patents in groups.items():
         Patent.objects.bulk_update(patents, list(names), batch_size=1000)
     PatentChange.objects.bulk_create(history, batch_size=2000)
+    # Admitted records sent back to review left the library: matching must drop them.
+    left = [patent.pk for patent, changes in changed if "review_status" in changes]
+    if left:
+        matching_hooks.patents_changed(left)
 
 
 def _history(context: ImportContext, patent_id: int, changes: dict[str, Any]) -> PatentChange:

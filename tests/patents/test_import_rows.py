@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from matching.models import MatchRun, RunKind
 from patents.models import Patent, PatentChange, ReviewStatus
 from tests.patents.import_helpers import GOOD, upload_and_run, xlsx
 
@@ -96,6 +97,8 @@ def test_substantive_change_sends_admitted_record_back_to_review(
     patent = Patent.objects.get()
     assert patent.review_status == ReviewStatus.UNIVERSITY_REVIEW
     assert patent.changes.first().changes["review_status"] == ["admitted", "university_review"]
+    # it left the library: matching is told, so its recommendations are withdrawn
+    assert MatchRun.objects.filter(kind=RunKind.PATENT, subject_id=patent.pk).exists()
 
 
 def test_college_staff_rows_land_in_their_college_and_cannot_touch_others(
