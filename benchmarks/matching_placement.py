@@ -115,9 +115,10 @@ def fill(n_enterprises: int, n_patents: int) -> None:
         # 100 matches per enterprise, distinct patents, scores falling with rank.
         cursor.execute(
             """
-            INSERT INTO matching_match (enterprise_id, patent_id, score, rank, reasons, created_at)
+            INSERT INTO matching_match
+                (enterprise_id, patent_id, score, is_last, reasons, created_at)
             SELECT e.id, p.ids[1 + (e.id * 7919 + k) % array_length(p.ids, 1)],
-                   0.6 - k * 0.005 + random() * 0.004, k + 1, '[]', now()
+                   0.6 - k * 0.005 + random() * 0.004, k = 99, '[]', now()
             FROM accounts_organisation e,
                  (SELECT array_agg(id ORDER BY id) AS ids FROM patents_patent) p,
                  generate_series(0, 99) k
@@ -127,6 +128,14 @@ def fill(n_enterprises: int, n_patents: int) -> None:
         cursor.execute("ANALYZE")
 
 
+MARK_LAST = """
+    UPDATE matching_match SET is_last = true WHERE id IN (
+        SELECT id FROM (
+            SELECT id, row_number() OVER (PARTITION BY enterprise_id ORDER BY score DESC, id) AS pos
+            FROM matching_match
+        ) p WHERE pos = 100
+    )
+"""
 PATENT_COLUMNS = [
     "organisation_id",
     "application_no",
@@ -220,6 +229,9 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)  # a reused database may predate a migration
+        if not Match.objects.filter(is_last=True).exists():  # filled before lists had is_last
+            with connection.cursor() as cursor:
+                cursor.execute(MARK_LAST)
     matches = Match.objects.count()
     enterprises = Organisation.objects.filter(kind="enterprise").count()
     print(f"{enterprises:,} enterprises, {matches:,} stored matches")
@@ -228,7 +240,7 @@ def main() -> None:
     timer.wrap(library, "live_library")
     timer.wrap(ranking, "place_patent")
     timer.wrap(services, "_list_bars")
-    timer.wrap(services, "_rerank_many")
+    timer.wrap(services, "_trim_lists")
     universities = list(Organisation.objects.filter(kind="university").values_list("pk", flat=True))
     base = Patent.objects.count()
     rows = list(_patents(universities, base, base + args.placements + 1))
@@ -255,7 +267,7 @@ def main() -> None:
         f"{max(walls):.2f} s (target <= 2 s); joined lists per patent: "
         f"{', '.join(str(s[2]) for s in rest)}"
     )
-    for name in ("live_library", "place_patent", "_list_bars", "_rerank_many"):
+    for name in ("live_library", "place_patent", "_list_bars", "_trim_lists"):
         spent = [s[1].get(name, 0.0) for s in rest]
         print(f"  {name}: mean {statistics.mean(spent):.3f} s, max {max(spent):.3f} s")
     other = [s[0] - sum(s[1].values()) for s in rest]
