@@ -65,7 +65,8 @@ class LiveLibrary:
     delta: engine.PatentBatch | None = None
     seen: set[tuple[int, datetime]] = field(default_factory=set)  # journal entries applied
 
-    _ids: np.ndarray | None = None  # the index's patent ids as numbers, for reconciling
+    # the index's patent ids as numbers, for reconciling (kept with the index they belong to)
+    _ids: tuple[engine.PatentIndex, np.ndarray] | None = None
 
     @property
     def size(self) -> int:
@@ -73,10 +74,11 @@ class LiveLibrary:
 
     def listed_ids(self) -> np.ndarray:
         """Ids of the listed patents (platform ids are numbers)."""
-        if self._ids is None or len(self._ids) != self.index.size:
-            self._ids = np.array([int(pid) for pid in self.index.ids], dtype=np.int64)
+        if self._ids is None or self._ids[0] is not self.index:
+            ids = np.array([int(pid) for pid in self.index.ids], dtype=np.int64)
+            self._ids = (self.index, ids)
         delta = np.array([int(pid) for pid in self.records], dtype=np.int64)
-        return np.concatenate([self._ids[~self.index.retired], delta])
+        return np.concatenate([self._ids[1][~self.index.retired], delta])
 
     def is_listed(self, patent_id: str) -> bool:
         return patent_id in self.records or (
