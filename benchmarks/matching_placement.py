@@ -123,6 +123,7 @@ def fill(n_enterprises: int, n_patents: int) -> None:
                  (SELECT array_agg(id ORDER BY id) AS ids FROM patents_patent) p,
                  generate_series(0, 99) k
             WHERE e.kind = 'enterprise'
+            ORDER BY e.id, k  -- as a full re-match writes them: list by list
             """
         )
         cursor.execute("ANALYZE")

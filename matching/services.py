@@ -300,7 +300,8 @@ def _trim_lists(enterprise_ids_: set[int]) -> None:
         listed = "enterprise_id IN (SELECT value FROM json_each(%s))"
         ids = json.dumps(sorted(enterprise_ids_))
     positions = f"""
-        SELECT id, row_number() OVER (PARTITION BY enterprise_id ORDER BY score DESC, id) AS pos
+        SELECT id, is_last,
+               row_number() OVER (PARTITION BY enterprise_id ORDER BY score DESC, id) AS pos
         FROM {table} WHERE {listed}
     """
     with connection.cursor() as cursor:
@@ -308,12 +309,13 @@ def _trim_lists(enterprise_ids_: set[int]) -> None:
             f"DELETE FROM {table} WHERE id IN (SELECT id FROM ({positions}) p WHERE pos > %s)",
             [ids, TOP_PER_ENTERPRISE],
         )
+        # only the rows whose flag changes reach the join (about two per list)
         cursor.execute(
             f"""
-            UPDATE {table} SET is_last = (p.pos = %s) FROM ({positions}) p
-            WHERE {table}.id = p.id AND {table}.is_last <> (p.pos = %s)
+            UPDATE {table} SET is_last = NOT p.is_last FROM ({positions}) p
+            WHERE {table}.id = p.id AND (p.pos = %s) <> p.is_last
             """,
-            [TOP_PER_ENTERPRISE, ids, TOP_PER_ENTERPRISE],
+            [ids, TOP_PER_ENTERPRISE],
         )
 
 
