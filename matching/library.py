@@ -101,7 +101,7 @@ class LiveLibrary:
         fresh = [r for pid, r in self.records.items() if pid in changed]
         old = self.delta
         kept = [] if old is None else [j for j, pid in enumerate(old.ids) if pid not in changed]
-        parts = ([_take(old, kept)] if old is not None and kept else []) + (
+        parts = ([old.take(kept)] if old is not None and kept else []) + (
             [self.index.vectorise(fresh)] if fresh else []
         )
         batch = _concat(parts)
@@ -290,19 +290,6 @@ def _reconcile(live: LiveLibrary) -> None:
 
 
 # --- batches -------------------------------------------------------------------------------
-
-
-def _take(batch: engine.PatentBatch, cols: list[int]) -> engine.PatentBatch:
-    return engine.PatentBatch(
-        ids=[batch.ids[c] for c in cols],
-        titles=[batch.titles[c] for c in cols],
-        x=batch.x[cols],
-        cov=batch.cov[cols],
-        ipc=batch.ipc[cols],
-        hub=batch.hub[cols],
-        province=batch.province[cols],
-        deal=batch.deal[cols],
-    )
 
 
 def _concat(parts: list[engine.PatentBatch]) -> engine.PatentBatch:

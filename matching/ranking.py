@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from matching import engine
-from matching.library import LiveLibrary
+from matching.library import JOURNAL_OVERLAP, LiveLibrary
 from matching.models import MatchRun, RunKind
 
 Ranked = dict[int, list[tuple[str, float, list[dict[str, Any]]]]]
@@ -174,11 +174,13 @@ def _cached_profiles(
     max_age = timedelta(seconds=int(settings.MATCHING_PROFILES_MAX_AGE))
     with _profiles_lock:
         cached = _profiles[0] if _profiles else None
-        stale = cached is None or cached.index is not library.index
-        if stale or timezone.now() - cached.built_at > max_age:  # type: ignore[union-attr]
+        if (
+            cached is None
+            or cached.index is not library.index
+            or timezone.now() - cached.built_at > max_age
+        ):
             cached = _CachedProfiles.build(library, load_profiles(enterprise_ids))
             _profiles[:] = [cached]
-        assert cached is not None
         return cached
 
 
@@ -186,7 +188,7 @@ def _changed_since(when: datetime) -> set[int]:
     return {
         int(subject)
         for subject in MatchRun.objects.filter(
-            kind=RunKind.PROFILE, created_at__gte=when - timedelta(minutes=10)
+            kind=RunKind.PROFILE, created_at__gte=when - JOURNAL_OVERLAP
         ).values_list("subject_id", flat=True)
         if subject is not None
     }

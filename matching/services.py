@@ -83,11 +83,7 @@ def start_full_rematch() -> MatchRun:
 def request_patent_rematch(patent_id: int) -> MatchRun:
     """A patent entered, left or changed in the library: re-rank it against every profile.
     Call inside the transaction that changed it; the work survives a lost task."""
-    from matching import tasks
-
-    run = MatchRun.objects.create(kind=RunKind.PATENT, subject_id=patent_id)
-    transaction.on_commit(partial(tasks.run_incremental.delay, run.pk))
-    return run
+    return request_patents_rematch([patent_id])[0]
 
 
 def request_patents_rematch(patent_ids: list[int]) -> list[MatchRun]:
@@ -212,12 +208,9 @@ def _rematch_patent(run: MatchRun) -> int:
         for eid, score in joins
     ]
     with transaction.atomic():
-        before = set(
-            Match.objects.filter(patent_id=patent_id).values_list("enterprise_id", flat=True)
-        )
-        affected = _drop_patent(patent_id)
+        before = _drop_patent(patent_id)  # the lists it was on: no new push for those
         Match.objects.bulk_create(rows, batch_size=2000)
-        _trim_lists(affected | {eid for eid, _ in joins})
+        _trim_lists(before | {eid for eid, _ in joins})
         _push_new_matches([m for m in rows if m.enterprise_id not in before])
     return len(rows)
 

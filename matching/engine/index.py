@@ -79,6 +79,22 @@ class PatentBatch:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def take(self, cols: np.ndarray | Sequence[int]) -> PatentBatch:
+        """The patents at `cols`, in that order (index rows and inherited rows follow along)."""
+        cols = np.asarray(cols, dtype=np.int64)
+        return PatentBatch(
+            ids=[self.ids[c] for c in cols],
+            titles=[self.titles[c] for c in cols],
+            x=self.x[cols],
+            cov=self.cov[cols],
+            ipc=self.ipc[cols],
+            hub=self.hub[cols],
+            province=self.province[cols],
+            deal=self.deal[cols],
+            rows=self.rows[cols] if self.rows is not None else None,
+            inherits=self.inherits[cols] if self.inherits is not None else None,
+        )
+
 
 @dataclass
 class PatentIndex:
@@ -246,18 +262,7 @@ class PatentIndex:
                 deal=self.deal,
                 rows=np.arange(self.size),
             )
-        rows = np.asarray(rows, dtype=np.int64)
-        return PatentBatch(
-            ids=[self.ids[r] for r in rows],
-            titles=[self.titles[r] for r in rows],
-            x=self.x[rows],
-            cov=self.cov[rows],
-            ipc=self.ipc_matrix()[rows],
-            hub=self.hub[rows],
-            province=self.province[rows],
-            deal=self.deal[rows],
-            rows=rows,
-        )
+        return self.batch().take(rows)
 
     # --- hubness ----------------------------------------------------------------------------
 
