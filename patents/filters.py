@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PATENT_OWNER_KINDS, Organisation
@@ -37,6 +37,16 @@ _DEAL_FORM_FIELDS = {
 
 def sort_key(name: str | None) -> SortKey:
     return SORTS.get(name or DEFAULT_SORT, SORTS[DEFAULT_SORT])[1]
+
+
+def _owned_by(queryset: QuerySet[Patent], owners: list[int]) -> QuerySet[Patent]:
+    """Patents of these institutions, as a condition no index answers (`organisation_id + 0`).
+
+    The GIN index answers owners as facet tokens together with the keyword; given a plain
+    `organisation_id = ANY(...)` the planner also scans the owner btree and ANDs the two bitmaps,
+    which for a province reads ~80,000 index entries to drop nothing the tokens kept (13 of 24 ms
+    of the slowest province searches on the 1M-row benchmark)."""
+    return queryset.alias(_owner=F("organisation_id") + 0).filter(_owner__in=owners)
 
 
 class LibraryFilter(django_filters.FilterSet):
@@ -90,22 +100,21 @@ class LibraryFilter(django_filters.FilterSet):
     def filter_province(
         self, queryset: QuerySet[Patent], name: str, value: Region
     ) -> QuerySet[Patent]:
-        # The province's institutions as a list of ids, not a join: `organisation_id = ANY(...)`
-        # is one bitmap scan the planner can AND with the keyword's GIN scan, where a join made
-        # it repeat the GIN scan once per institution. A province has tens of institutions.
+        # The rule: owned by one of the province's institutions, as a list of ids (a join made
+        # the planner repeat the GIN scan once per institution). The index answers it as the
+        # single token of the province (migration 0008), however many institutions it has.
         owners = list(
             Organisation.objects.using(queryset.db)
             .filter(province=value)
             .order_by()
             .values_list("pk", flat=True)
         )
-        queryset = queryset.filter(organisation_id__in=owners)
-        return facet_filter(queryset, "org", owners)
+        return facet_filter(_owned_by(queryset, owners), "prov", [value.pk])
 
     def filter_institution(
         self, queryset: QuerySet[Patent], name: str, value: Organisation
     ) -> QuerySet[Patent]:
-        return facet_filter(queryset.filter(organisation=value), "org", [value.pk])
+        return facet_filter(_owned_by(queryset, [value.pk]), "org", [value.pk])
 
     def filter_patent_type(
         self, queryset: QuerySet[Patent], name: str, value: str

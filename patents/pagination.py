@@ -134,13 +134,17 @@ def _rows_in_id_order(
         near, far = Q(id__lt=start, id__gte=start - PROBE_IDS), Q(id__lt=start - PROBE_IDS)
     else:
         near, far = Q(id__gt=start, id__lte=start + PROBE_IDS), Q(id__gt=start + PROBE_IDS)
+    # Both steps select ids alone: the sort and any joins (select_related) then handle the page,
+    # not every match, and the rows themselves are read once, by primary key.
+    ids = queryset.values_list("id", flat=True)
     with _planner_settings(queryset.db, enable_bitmapscan="off"):
-        rows = list(queryset.filter(near).order_by(f"{sign}id")[:limit])
-    if len(rows) < limit:
+        found = list(ids.filter(near).order_by(f"{sign}id")[:limit])
+    if len(found) < limit:
         id_plus_0 = F("id") + 0
         ordering = id_plus_0.desc() if descending else id_plus_0.asc()
-        rows += queryset.filter(far).order_by(ordering)[: limit - len(rows)]
-    return rows
+        found += ids.filter(far).order_by(ordering)[: limit - len(found)]
+    by_id = queryset.in_bulk(found)
+    return [by_id[pk] for pk in found]
 
 
 def paginate(queryset: QuerySet[M], *, key: SortKey, cursor: str | None, size: int) -> Page[M]:

@@ -127,6 +127,35 @@ def test_each_filter(enterprise_user, separator, vision, guangdong_university):
     assert _filtered(enterprise_user, q="方法", province="330000") == {separator.pk}
 
 
+def test_province_filter_follows_an_institution_that_moves(enterprise_user, guangdong_university):
+    """The province filter is answered from a copy of the owner's province on each patent
+    (migration 0008): moving the institution must move its patents, in either search path."""
+    patent = indexed_patent(
+        organisation=guangdong_university,
+        title="一种锂电池隔膜的制备方法",
+        review_status=ReviewStatus.ADMITTED,
+    )
+    guangdong_university.province_id, guangdong_university.city_id = "330000", "330100"
+    guangdong_university.save(update_fields=["province", "city"])
+
+    assert _filtered(enterprise_user, q="隔膜", province="330000") == {patent.pk}
+    assert _filtered(enterprise_user, province="330000") == {patent.pk}
+    assert _filtered(enterprise_user, q="隔膜", province="440000") == set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the copied province is PostgreSQL's")
+def test_every_write_path_copies_the_owners_province(zhejiang_university, guangdong_university):
+    patent = indexed_patent(organisation=zhejiang_university, title="一种锂电池隔膜")
+    with connection.cursor() as cursor:
+        # a write that names the column (a stale copy) is corrected, and so is a change of owner
+        cursor.execute(
+            "UPDATE patents_patent SET province_id = NULL, organisation_id = %s WHERE id = %s",
+            [guangdong_university.pk, patent.pk],
+        )
+        cursor.execute("SELECT province_id FROM patents_patent WHERE id = %s", [patent.pk])
+        assert cursor.fetchone() == ("440000",)
+
+
 def test_industry_filter_by_code_prefix_and_section(enterprise_user, zhejiang_university):
     from refdata.models import Industry
 
