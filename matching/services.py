@@ -221,6 +221,7 @@ def _list_bars(*, exclude_patent: int) -> dict[int, float]:
     return dict(
         Match.objects.filter(is_last=True)
         .exclude(patent_id=exclude_patent)
+        .order_by()  # the model's ordering would join every list's enterprise to sort by it
         .values_list("enterprise_id", "score")
     )
 
@@ -228,7 +229,7 @@ def _list_bars(*, exclude_patent: int) -> dict[int, float]:
 def _drop_patent(patent_id: int) -> set[int]:
     """Remove a patent from every list; returns the enterprises whose lists it was on."""
     matches = Match.objects.filter(patent_id=patent_id)
-    affected = set(matches.values_list("enterprise_id", flat=True))
+    affected = set(matches.order_by().values_list("enterprise_id", flat=True))
     matches.delete()
     return affected
 
@@ -256,9 +257,9 @@ def _replace_matches(ranked: Ranked, *, run: MatchRun) -> int:
         ).values_list("pk", flat=True)
     )
     before = set(
-        Match.objects.filter(enterprise_id__in=enterprise_ids_).values_list(
-            "enterprise_id", "patent_id"
-        )
+        Match.objects.filter(enterprise_id__in=enterprise_ids_)
+        .order_by()
+        .values_list("enterprise_id", "patent_id")
     )
     Match.objects.filter(enterprise_id__in=enterprise_ids_).delete()
     rows = [
@@ -281,8 +282,12 @@ def _replace_matches(ranked: Ranked, *, run: MatchRun) -> int:
 
 
 def _trim_lists(enterprise_ids_: set[int]) -> None:
-    """Cut the given enterprises' lists to their best TOP and mark each full list's last entry:
-    two set-based statements, touching only the rows that change."""
+    """Cut the given enterprises' lists to their best TOP and mark each full list's last entry.
+
+    One read finds the few rows that change (about two per list), read from the list order index
+    alone; they are then deleted or re-flagged by primary key. A single set-based DELETE or
+    UPDATE joined to that read let the planner hash-join it against a scan of every list (10M
+    rows: 0.6-1.3 s per statement)."""
     if not enterprise_ids_:
         return
     table = connection.ops.quote_name(Match._meta.db_table)
@@ -292,24 +297,27 @@ def _trim_lists(enterprise_ids_: set[int]) -> None:
     else:  # SQLite (development): the ids as a JSON array
         listed = "enterprise_id IN (SELECT value FROM json_each(%s))"
         ids = json.dumps(sorted(enterprise_ids_))
-    positions = f"""
-        SELECT id, is_last,
-               row_number() OVER (PARTITION BY enterprise_id ORDER BY score DESC, id) AS pos
-        FROM {table} WHERE {listed}
-    """
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {table} WHERE id IN (SELECT id FROM ({positions}) p WHERE pos > %s)",
-            [ids, TOP_PER_ENTERPRISE],
-        )
-        # only the rows whose flag changes reach the join (about two per list)
-        cursor.execute(
             f"""
-            UPDATE {table} SET is_last = NOT p.is_last FROM ({positions}) p
-            WHERE {table}.id = p.id AND (p.pos = %s) <> p.is_last
+            SELECT id, pos FROM (
+                SELECT id, is_last,
+                       row_number() OVER (PARTITION BY enterprise_id ORDER BY score DESC, id) AS pos
+                FROM {table} WHERE {listed}
+            ) p WHERE pos > %s OR (pos = %s) <> is_last
             """,
-            [ids, TOP_PER_ENTERPRISE],
+            [ids, TOP_PER_ENTERPRISE, TOP_PER_ENTERPRISE],
         )
+        changing = cursor.fetchall()
+    beyond = [pk for pk, pos in changing if pos > TOP_PER_ENTERPRISE]
+    now_last = [pk for pk, pos in changing if pos == TOP_PER_ENTERPRISE]
+    no_longer_last = [pk for pk, pos in changing if pos < TOP_PER_ENTERPRISE]
+    if beyond:
+        Match.objects.filter(pk__in=beyond).delete()
+    if now_last:
+        Match.objects.filter(pk__in=now_last).update(is_last=True)
+    if no_longer_last:
+        Match.objects.filter(pk__in=no_longer_last).update(is_last=False)
 
 
 def _push_new_matches(new: Iterable[Match]) -> None:
