@@ -23,21 +23,23 @@ OLD_WORDS = "to_tsvector('simple'::regconfig, search_text)"
 NEW_WORDS = "array_to_tsvector(array_remove(string_to_array(search_text, ' '), ''))"
 
 
-def _vector_expression(words: str) -> str:
+def _vector_expression(words: str, facets: str | None = None) -> str:
+    """The vector of `words` plus facet tokens (migration 0004's, unless later ones give more)."""
     from importlib import import_module
 
-    facets = import_module("patents.migrations.0004_library_search_vector").FACETS
+    if facets is None:
+        facets = import_module("patents.migrations.0004_library_search_vector").FACETS
     return f"{words} || array_to_tsvector(array_remove(ARRAY[{facets}]::text[], NULL))"
 
 
-def _replace_vector(schema_editor, words: str) -> None:
+def _replace_vector(schema_editor, words: str, facets: str | None = None) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
     schema_editor.execute(f"ALTER TABLE patents_patent DROP COLUMN IF EXISTS {COLUMN}")
     schema_editor.execute(
         f"ALTER TABLE patents_patent ADD COLUMN {COLUMN} tsvector "
-        f"GENERATED ALWAYS AS ({_vector_expression(words)}) STORED"
+        f"GENERATED ALWAYS AS ({_vector_expression(words, facets)}) STORED"
     )
     schema_editor.execute(f"CREATE INDEX {INDEX} ON patents_patent USING gin ({COLUMN})")
     schema_editor.execute("ANALYZE patents_patent")

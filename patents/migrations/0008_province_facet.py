@@ -65,24 +65,6 @@ DROP FUNCTION IF EXISTS patents_patent_set_province();
 """
 
 
-def _vector(facets: str) -> str:
-    return (
-        f"{_previous.NEW_WORDS} || array_to_tsvector(array_remove(ARRAY[{facets}]::text[], NULL))"
-    )
-
-
-def _replace_vector(schema_editor, facets: str) -> None:
-    index, column = _previous.INDEX, _previous.COLUMN
-    schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
-    schema_editor.execute(f"ALTER TABLE patents_patent DROP COLUMN IF EXISTS {column}")
-    schema_editor.execute(
-        f"ALTER TABLE patents_patent ADD COLUMN {column} tsvector "
-        f"GENERATED ALWAYS AS ({_vector(facets)}) STORED"
-    )
-    schema_editor.execute(f"CREATE INDEX {index} ON patents_patent USING gin ({column})")
-    schema_editor.execute("ANALYZE patents_patent")
-
-
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -94,13 +76,13 @@ def forwards(apps, schema_editor):
         "FROM accounts_organisation o WHERE o.id = p.organisation_id"
     )
     schema_editor.execute(TRIGGERS)
-    _replace_vector(schema_editor, f"{_facets}, {PROVINCE_FACET}")
+    _previous._replace_vector(schema_editor, _previous.NEW_WORDS, f"{_facets}, {PROVINCE_FACET}")
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    _replace_vector(schema_editor, _facets)
+    _previous._replace_vector(schema_editor, _previous.NEW_WORDS, _facets)
     schema_editor.execute(DROP_TRIGGERS)
     schema_editor.execute("ALTER TABLE patents_patent DROP COLUMN IF EXISTS province_id")
 
