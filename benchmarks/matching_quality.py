@@ -3,6 +3,7 @@
     python benchmarks/matching_quality.py                 # match_files on dev/loo and dev/split
     python benchmarks/matching_quality.py --ablation      # what each part of the engine adds
     python benchmarks/matching_quality.py --speed 100000 10000   # synthetic scale run
+    python benchmarks/matching_quality.py --takers        # likely takers: lists vs p2e ranking
 
 The default run calls `matching.engine.match_files` exactly as `manage.py match_files` does,
 writes into a temporary directory, scores with the benchmark's own evaluate.py and prints its
@@ -204,6 +205,42 @@ def run_ablation(bench: Path, ipc_titles: Path | None) -> None:
         print(f"| {name} | " + " | ".join(f"{s[k]:.3f}" for k in keys) + " |", flush=True)
 
 
+# --- likely takers: what a university's page shows ----------------------------------------
+
+
+def run_takers(bench: Path, ipc_titles: Path | None) -> None:
+    """Patent -> enterprise quality of two ways to list a patent's likely takers on `split`:
+    the enterprises whose own top-100 lists hold the patent, by their list score (how the page
+    worked before it had its own ranking), and the engine's p2e ranking over every enterprise
+    (what `Taker` rows store now, and what match_files writes)."""
+    ev = _evaluate_module(bench)
+    dev = bench / "dev"
+    index = PatentIndex.build(list(read_jsonl(dev / "patents.jsonl")), ipc_titles_path=ipc_titles)
+    pm = ProfileMatrix.build(list(read_jsonl(dev / "split" / "enterprises.jsonl")), index)
+    e2p, p2e = rank_candidates_or_exact(pm, index, top=100, top_p2e=len(pm))
+    assert p2e is not None
+    truth: dict[str, set[str]] = defaultdict(set)
+    for q in read_jsonl(dev / "split" / "labels.jsonl"):
+        for pid in q["relevant"]:
+            truth[pid].add(q["enterprise"])
+    holders: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for i in range(len(pm)):
+        for r, score in e2p.row(i):
+            holders[index.ids[r]].append((score, pm.ids[i]))
+    from_lists = {pid: [e for _, e in sorted(held, reverse=True)] for pid, held in holders.items()}
+    ranked = {index.ids[r]: [pm.ids[i] for i, _ in p2e.row(r)] for r in range(index.size)}
+    held = sum(1 for pid, companies in truth.items() if companies & set(from_lists.get(pid, [])))
+    print(f"{len(truth)} hidden patents; the company's own top-100 list holds {held} of them\n")
+    print("| likely takers | " + " | ".join(P2E_COLS) + " |")
+    print("|---|" + "---|" * len(P2E_COLS))
+    for name, lists in (
+        ("holders of the patent, by list score", from_lists),
+        ("p2e ranking", ranked),
+    ):
+        s = ev.p2e_scores(dict(truth), lists)
+        print(f"| {name} | " + " | ".join(f"{s[c]:.3f}" for c in P2E_COLS) + " |")
+
+
 # --- speed: synthetic scale -----------------------------------------------------------------
 
 
@@ -282,11 +319,14 @@ def main() -> None:
     ap.add_argument("--bench", type=Path, default=BENCH)
     ap.add_argument("--ipc-titles", type=Path, default=IPC_TITLES)
     ap.add_argument("--ablation", action="store_true")
+    ap.add_argument("--takers", action="store_true")
     ap.add_argument("--speed", nargs=2, type=int, metavar=("PATENTS", "PROFILES"))
     args = ap.parse_args()
     ipc = args.ipc_titles if args.ipc_titles.exists() else None
     if args.speed:
         run_speed(args.bench, args.speed[0], args.speed[1], ipc)
+    elif args.takers:
+        run_takers(args.bench, ipc)
     elif args.ablation:
         run_ablation(args.bench, ipc)
     else:

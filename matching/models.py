@@ -12,12 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 # Each enterprise's list of recommended patents keeps its best this many.
 TOP_PER_ENTERPRISE = 100
+# Each library patent's list of likely takers keeps its best this many.
+TOP_TAKERS = 50
 
 
 class RunKind(models.TextChoices):
     FULL = "full", _("Full re-match")
     PATENT = "patent", _("One patent changed")
     PROFILE = "profile", _("One profile changed")
+    TAKERS = "takers", _("One patent's likely takers")
 
 
 class RunStatus(models.TextChoices):
@@ -48,7 +51,11 @@ class MatchRun(models.Model):
     class Meta:
         ordering = ["-created_at"]
         # PATENT / PROFILE runs double as the journal of changes that workers follow.
-        indexes = [models.Index(fields=["kind", "created_at"], name="matchrun_journal_idx")]
+        indexes = [
+            models.Index(fields=["kind", "created_at"], name="matchrun_journal_idx"),
+            # When a patent's likely takers were last ranked, and whether that is under way.
+            models.Index(fields=["subject_id", "kind"], name="matchrun_subject_idx"),
+        ]
         verbose_name = _("match run")
         verbose_name_plural = _("match runs")
 
@@ -77,7 +84,20 @@ class MatchShard(models.Model):
         return f"shard {self.pk} of run {self.run_id}"
 
 
-class Match(models.Model):
+class ScoredPair(models.Model):
+    """What the engine said of one (enterprise, patent) pair, and which run said it."""
+
+    score = models.FloatField(_("score"))
+    # [{"code": "shared_ipc", "params": {...}}, ...] rendered in the reader's language.
+    reasons = models.JSONField(_("reasons"), default=list)
+    run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Match(ScoredPair):
     """One recommended library patent for one enterprise, with the reasons a person can read."""
 
     enterprise = models.ForeignKey(
@@ -93,15 +113,10 @@ class Match(models.Model):
         related_name="matches",
         verbose_name=_("patent"),
     )
-    score = models.FloatField(_("score"))
     # The last entry of a full list (its TOP_PER_ENTERPRISE-th best): the bar a newly placed
     # patent must beat. Lists are ordered by score; positions are not stored, so placing a
     # patent changes a few rows per list instead of renumbering half of it.
     is_last = models.BooleanField(default=False)
-    # [{"code": "shared_ipc", "params": {...}}, ...] rendered in the reader's language.
-    reasons = models.JSONField(_("reasons"), default=list)
-    run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["enterprise", "-score", "pk"]
@@ -132,6 +147,38 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} → {self.patent_id} ({self.score:.2f})"
+
+
+class Taker(ScoredPair):
+    """An enterprise likely to take up one library patent, on the engine's patent -> enterprise
+    scale. Not the enterprises' own lists read the other way round: a patent can be an
+    enterprise's best taker without being among that enterprise's best patents."""
+
+    patent = models.ForeignKey(
+        "patents.Patent",
+        on_delete=models.CASCADE,
+        related_name="takers",
+        verbose_name=_("patent"),
+        db_index=False,  # taker_patent_score_idx leads with it
+    )
+    enterprise = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("enterprise"),
+    )
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        verbose_name = _("likely taker")
+        verbose_name_plural = _("likely takers")
+        constraints = [
+            models.UniqueConstraint(fields=["patent", "enterprise"], name="one_taker_per_pair")
+        ]
+        indexes = [models.Index(fields=["patent", "-score"], name="taker_patent_score_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.patent_id} ← {self.enterprise_id} ({self.score:.2f})"
 
 
 class MatchFeedback(models.Model):

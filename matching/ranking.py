@@ -8,7 +8,7 @@ and profile records, and turns its rankings into {enterprise id: [(patent id, sc
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -87,6 +87,14 @@ class Placement:
     e2p: np.ndarray
     p2e: np.ndarray
     _parts: list[_Scored]  # freshest first: a re-vectorised profile wins over its cached row
+
+    def best_takers(self, allowed: Iterable[int], top: int) -> list[tuple[int, float]]:
+        """The `top` enterprises of `allowed` with the highest p2e score, best first (ties by
+        enterprise id); never an enterprise that holds or excluded the patent."""
+        allowed_ids = np.fromiter(allowed, dtype=np.int64)
+        rows = np.flatnonzero(np.isin(self.enterprise_ids, allowed_ids) & np.isfinite(self.p2e))
+        order = rows[np.lexsort((self.enterprise_ids[rows], -self.p2e[rows]))][:top]
+        return [(int(self.enterprise_ids[i]), float(self.p2e[i])) for i in order]
 
     def reasons(self, enterprise_id: int) -> list[dict[str, Any]]:
         key = str(enterprise_id)

@@ -7,7 +7,7 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from accounts.models import OrgKind, User
-from matching.models import Match, MatchRun
+from matching.models import Match, MatchRun, Taker
 from patents.models import Patent, in_library
 from patents.selectors import patents_for
 
@@ -27,17 +27,19 @@ def recommendations_for(user: User | AnonymousUser) -> QuerySet[Match]:
     )
 
 
-def likely_takers_for(user: User | AnonymousUser, patent: Patent) -> QuerySet[Match]:
+def likely_takers_for(user: User | AnonymousUser, patent: Patent) -> QuerySet[Taker]:
     """Enterprises likely to take up `patent`, for those who may see the patent's inventory record
-    (its university, its bureau, the national level) — and only enterprises that allowed it."""
+    (its university, its bureau, the national level) — and only enterprises that allow it now."""
     if not patents_for(user).filter(pk=patent.pk).exists():
-        return Match.objects.none()
+        return Taker.objects.none()
     return (
-        Match.objects.filter(
-            patent=patent, enterprise__enterprise_profile__show_as_likely_taker=True
+        Taker.objects.filter(
+            patent=patent,
+            enterprise__is_active=True,
+            enterprise__enterprise_profile__show_as_likely_taker=True,
         )
-        .select_related("enterprise", "enterprise__province", "enterprise__enterprise_profile")
-        .order_by("-score")
+        .select_related("enterprise", "enterprise__province")
+        .order_by("-score", "pk")
     )
 
 

@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -26,12 +26,14 @@ from accounts.models import Organisation, OrgKind, User
 from matching import library, ranking
 from matching.models import (
     TOP_PER_ENTERPRISE,
+    TOP_TAKERS,
     Match,
     MatchFeedback,
     MatchRun,
     MatchShard,
     RunKind,
     RunStatus,
+    Taker,
 )
 from matching.profiles import enterprise_profiles, patent_records
 from patents.models import IN_LIBRARY, Patent
@@ -54,6 +56,17 @@ def enterprise_ids() -> list[int]:
         Organisation.objects.filter(kind=OrgKind.ENTERPRISE, is_active=True)
         .order_by("pk")
         .values_list("pk", flat=True)
+    )
+
+
+def taker_ids() -> list[int]:
+    """Active enterprises that allowed universities to see them as likely takers."""
+    return list(
+        Organisation.objects.filter(
+            kind=OrgKind.ENTERPRISE,
+            is_active=True,
+            enterprise_profile__show_as_likely_taker=True,
+        ).values_list("pk", flat=True)
     )
 
 
@@ -152,7 +165,11 @@ def run_incremental(*, run_id: int) -> int:
     if run.status == RunStatus.DONE or not _claim(MatchRun, run_id):
         return 0
     started = time.monotonic()
-    rematch = _rematch_enterprise if run.kind == RunKind.PROFILE else _rematch_patent
+    rematch = {
+        RunKind.PROFILE: _rematch_enterprise,
+        RunKind.PATENT: _rematch_patent,
+        RunKind.TAKERS: _rank_takers,
+    }[RunKind(run.kind)]
     written = rematch(run)
     MatchRun.objects.filter(pk=run_id).update(
         status=RunStatus.DONE,
@@ -185,6 +202,7 @@ def _rematch_patent(run: MatchRun) -> int:
         with transaction.atomic():
             affected = _drop_patent(patent_id)
             _trim_lists(affected)
+            Taker.objects.filter(patent_id=patent_id).delete()
         return 0
     ids = enterprise_ids()
     placement = ranking.place_patent(live, record, ids, enterprise_profiles)
@@ -211,8 +229,73 @@ def _rematch_patent(run: MatchRun) -> int:
         before = _drop_patent(patent_id)  # the lists it was on: no new push for those
         Match.objects.bulk_create(rows, batch_size=2000)
         _trim_lists(before | {eid for eid, _ in joins})
+        _replace_takers(patent_id, placement, run=run)
         _push_new_matches([m for m in rows if m.enterprise_id not in before])
     return len(rows)
+
+
+def _rank_takers(run: MatchRun) -> int:
+    """Rank every enterprise for one patent (a TAKERS run): its likely takers, afresh."""
+    assert run.subject_id is not None
+    patent_id = run.subject_id
+    live = library.live_library()
+    record = next(patent_records(Patent.objects.filter(IN_LIBRARY, pk=patent_id)), None)
+    if record is None or not live.is_listed(str(patent_id)):
+        Taker.objects.filter(patent_id=patent_id).delete()
+        return 0
+    ids = enterprise_ids()  # all of them: the worker's cached profile vectors cover all
+    placement = ranking.place_patent(live, record, ids, enterprise_profiles)
+    MatchRun.objects.filter(pk=run.pk).update(profiles_count=len(ids), patents_count=1)
+    with transaction.atomic():
+        return _replace_takers(patent_id, placement, run=run)
+
+
+def _replace_takers(patent_id: int, placement: ranking.Placement, *, run: MatchRun) -> int:
+    rows = [
+        Taker(
+            patent_id=patent_id,
+            enterprise_id=eid,
+            score=score,
+            reasons=placement.reasons(eid),
+            run=run,
+        )
+        for eid, score in placement.best_takers(taker_ids(), TOP_TAKERS)
+    ]
+    Taker.objects.filter(patent_id=patent_id).delete()
+    Taker.objects.bulk_create(rows)
+    return len(rows)
+
+
+# --- likely takers, ranked when asked for --------------------------------------------------
+
+
+def refresh_takers(patent_id: int) -> MatchRun | None:
+    """Rank a patent's likely takers again unless the stored list is current or a ranking is
+    under way; returns the run doing it, None if nothing was needed.
+
+    A list is current until a profile changes or a full re-match finishes after it was ranked
+    (placing the patent ranks it too). Lists are ranked when someone looks, not all at once after
+    every change: at 100,000 enterprises one list takes a worker a fraction of a second, all of
+    a million-patent library would take hours."""
+    from matching import tasks
+
+    runs = MatchRun.objects.filter(subject_id=patent_id, kind__in=[RunKind.PATENT, RunKind.TAKERS])
+    under_way = runs.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING]).first()
+    if under_way is not None:
+        return under_way
+    last = runs.filter(status=RunStatus.DONE).order_by("-created_at").first()
+    if last is not None and not _profiles_changed_since(last.created_at):
+        return None
+    run = MatchRun.objects.create(kind=RunKind.TAKERS, subject_id=patent_id)
+    transaction.on_commit(partial(tasks.run_incremental.delay, run.pk))
+    return run
+
+
+def _profiles_changed_since(when: datetime) -> bool:
+    return MatchRun.objects.filter(
+        Q(kind=RunKind.PROFILE, created_at__gt=when)
+        | Q(kind=RunKind.FULL, status=RunStatus.DONE, finished_at__gt=when)
+    ).exists()
 
 
 def _list_bars(*, exclude_patent: int) -> dict[int, float]:
@@ -378,7 +461,7 @@ def requeue_unfinished(*, older_than: timedelta = timedelta(minutes=2)) -> int:
     runs = MatchRun.objects.filter(
         Q(status=RunStatus.PENDING, created_at__lt=cutoff)
         | Q(status=RunStatus.RUNNING, created_at__lt=stale),
-        kind__in=[RunKind.PATENT, RunKind.PROFILE],
+        kind__in=[RunKind.PATENT, RunKind.PROFILE, RunKind.TAKERS],
     ).values_list("pk", flat=True)
     for shard_id in shards:
         tasks.run_shard.delay(shard_id)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import OrgKind, User
 from matching import selectors, services
 from matching.filters import RecommendationFilter
+from matching.models import TOP_TAKERS, RunStatus
 from patents.selectors import patents_for
 
 
@@ -48,5 +49,15 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def likely_takers(request: HttpRequest, patent_pk: int) -> HttpResponse:
     patent = get_object_or_404(patents_for(request.user), pk=patent_pk)
-    takers = selectors.likely_takers_for(request.user, patent)[:50]
-    return render(request, "matching/likely_takers.html", {"patent": patent, "takers": takers})
+    refreshing = services.refresh_takers(patent.pk)
+    if refreshing is not None:
+        refreshing.refresh_from_db(fields=["status"])  # done already when tasks run in-process
+    return render(
+        request,
+        "matching/likely_takers.html",
+        {
+            "patent": patent,
+            "takers": selectors.likely_takers_for(request.user, patent)[:TOP_TAKERS],
+            "updating": refreshing is not None and refreshing.status != RunStatus.DONE,
+        },
+    )

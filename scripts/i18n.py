@@ -62,9 +62,14 @@ def apply(tsv: Path) -> None:
             if entry is None:
                 unknown.append(msgid)
                 continue
-            entry.msgstr = msgstr.replace("\\n", "\n")
+            text = msgstr.replace("\\n", "\n")
+            if entry.msgid_plural:  # Chinese has one plural form
+                entry.msgstr_plural = {0: text}
+            else:
+                entry.msgstr = text
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgid_plural = None
         catalogue.save()
         _manage("compilemessages", "-l", "zh_Hans", *IGNORES)
     for msgid in unknown:

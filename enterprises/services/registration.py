@@ -16,6 +16,7 @@ from accounts.models import Organisation, OrgKind, Role, User
 from enterprises import selectors
 from enterprises.models import EnterpriseProfile, EnterpriseTag, Verification
 from enterprises.validators import clean_uscc
+from matching import hooks as matching_hooks
 from notifications import services as notifications
 from refdata.models import Industry, Region
 
@@ -164,4 +165,7 @@ def update_profile(
     with transaction.atomic():
         profile.save()
         profile.industries.set(industries)
+        # Industries feed matching; whether it may be shown as a likely taker decides which
+        # patents' taker lists it can be on.
+        matching_hooks.profile_changed(profile.organisation_id)
     return profile

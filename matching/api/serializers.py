@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 
-from matching.models import Match
-from matching.reasons import render_reasons
+from matching.models import Match, Taker
+from matching.reasons import Audience, render_reasons
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -29,9 +27,9 @@ class LikelyTakerSerializer(serializers.ModelSerializer):
     reasons = serializers.SerializerMethodField()
 
     class Meta:
-        model = Match
+        model = Taker
         fields = ["enterprise", "enterprise_name", "province", "score", "reasons"]
         read_only_fields = fields
 
-    def get_reasons(self, match: Match) -> list[Any]:
-        return render_reasons(match.reasons)
+    def get_reasons(self, taker: Taker) -> list[str]:
+        return render_reasons(taker.reasons, audience=Audience.UNIVERSITY)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from rest_framework import generics, status, viewsets
@@ -12,7 +14,8 @@ from accounts.models import OrgKind, User
 from matching import selectors, services
 from matching.api.serializers import LikelyTakerSerializer, RecommendationSerializer
 from matching.filters import RecommendationFilter
-from matching.models import Match
+from matching.models import Match, RunStatus, Taker
+from patents.models import Patent
 from patents.selectors import patents_for
 
 
@@ -38,13 +41,26 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class LikelyTakersView(generics.ListAPIView):
-    """Enterprises likely to take up one of your patents (only those that allowed it)."""
+    """Enterprises likely to take up one of your patents, best first (only those that allow it).
+    A list older than the latest profile change is ranked again in the background; the header
+    `X-Takers-Updating: 1` says so."""
 
     serializer_class = LikelyTakerSerializer
-    queryset = Match.objects.none()  # for the schema; requests use get_queryset
+    queryset = Taker.objects.none()  # for the schema; requests use get_queryset
 
-    def get_queryset(self) -> QuerySet[Match]:
+    def get_queryset(self) -> QuerySet[Taker]:
         if getattr(self, "swagger_fake_view", False):
-            return Match.objects.none()
-        patent = get_object_or_404(patents_for(self.request.user), pk=self.kwargs["patent_pk"])
-        return selectors.likely_takers_for(self.request.user, patent)
+            return Taker.objects.none()
+        return selectors.likely_takers_for(self.request.user, self._patent())
+
+    def _patent(self) -> Patent:
+        return get_object_or_404(patents_for(self.request.user), pk=self.kwargs["patent_pk"])
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        refreshing = services.refresh_takers(self._patent().pk)
+        if refreshing is not None:
+            refreshing.refresh_from_db(fields=["status"])
+        response = super().list(request, *args, **kwargs)
+        updating = refreshing is not None and refreshing.status != RunStatus.DONE
+        response["X-Takers-Updating"] = "1" if updating else "0"
+        return response

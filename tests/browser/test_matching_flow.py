@@ -1,9 +1,10 @@
 """An enterprise saves a need; after the worker runs, a matching patent is recommended with
-reasons (issue 5)."""
+reasons, and the patent's university finds the enterprise among its likely takers (issue 5)."""
 
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from tests.enterprises.factories import EnterpriseProfileFactory, LibraryPatentFactory
 from tests.factories import OrganisationFactory, UserFactory
@@ -30,7 +31,7 @@ def test_enterprise_need_leads_to_a_recommendation_with_reasons(
         ipc_subclass="A01G",
     )
     enterprise = OrganisationFactory(kind="enterprise", name="新锂能源有限公司")
-    EnterpriseProfileFactory(organisation=enterprise)
+    EnterpriseProfileFactory(organisation=enterprise, show_as_likely_taker=True)
     UserFactory(username="buyer", organisation=enterprise, role="admin")
 
     sign_in(page, "buyer")
@@ -52,3 +53,19 @@ def test_enterprise_need_leads_to_a_recommendation_with_reasons(
     reasons = recommendation.locator("[data-testid=match-reasons]").inner_text()
     assert "shares IPC H01M" in reasons
     assert "隔膜" in reasons
+
+    # The university opens the patent's likely takers; the worker ranks them on first sight.
+    UserFactory(username="tto", organisation=zhejiang_university, role="staff")
+    sign_in(page, "tto")
+    page.goto(reverse("patents:detail", args=[separator.pk]))
+    page.click("#likely-takers-link")
+    taker = page.locator("#likely-takers tbody tr", has_text="新锂能源有限公司")
+    for _ in range(60):
+        if taker.count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    assert taker.count() == 1
+    why = taker.locator("[data-testid=taker-reasons]").inner_text()
+    assert "matches the enterprise's need" in why
+    assert "shares IPC H01M" in why

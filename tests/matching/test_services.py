@@ -10,9 +10,7 @@ from matching import services
 from matching.models import Match, MatchFeedback, MatchRun, MatchShard, RunStatus
 from notifications.models import Notification
 from tests.enterprises.factories import (
-    EnterpriseProfileFactory,
     LibraryPatentFactory,
-    TechnologyNeedFactory,
 )
 from tests.factories import OrganisationFactory, UserFactory
 from tests.matching.conftest import run_full as _run_full
@@ -125,20 +123,3 @@ def test_enterprise_cannot_dismiss_another_enterprises_match(market, client):
     client.force_login(UserFactory(organisation=other, role="admin"))
     assert client.post(reverse("matching:dismiss", args=[match.pk])).status_code == 404
     assert Match.objects.filter(pk=match.pk).exists()
-
-
-def test_likely_takers_only_for_the_owner_and_only_consenting_enterprises(
-    market, client, univ_a_staff, univ_b_staff
-):
-    shy = OrganisationFactory(kind="enterprise", name="低调公司", province_id="330000")
-    EnterpriseProfileFactory(organisation=shy, show_as_likely_taker=False)
-    TechnologyNeedFactory(enterprise=shy, title="锂电池隔膜", description="锂电池隔膜")
-    _run_full()
-    url = reverse("matching:likely_takers", args=[market["separator"].pk])
-    client.force_login(univ_a_staff)
-    page = client.get(url).content.decode()
-    assert "隔膜科技有限公司" in page
-    assert "低调公司" not in page
-    client.force_login(univ_b_staff)
-    assert client.get(url).status_code == 404
-    assert client.get(f"/api/likely-takers/{market['separator'].pk}/").status_code == 404
