@@ -7,13 +7,16 @@
 matching_scale.py measures the engine side at 1M patents x 100k profiles; this measures what it
 leaves out, the database side of the same Celery task (`services.run_incremental` for a PATENT
 run): the journal catch-up, loading the patent, placing it for every enterprise, reading every
-full list's last score (the bar), writing the joins and re-ranking those lists, in PostgreSQL
-with 100 stored matches for each of 100,000 enterprises (10M match rows).
+full list's last score (the bar), writing the joins and re-ranking those lists, writing the
+patent's likely takers, in PostgreSQL with 100 stored matches for each of 100,000 enterprises
+(10M match rows). It then times a TAKERS run (one library patent's likely takers ranked again,
+as when a university opens the page after profiles changed) for as many patents.
 
 The scratch database (name must contain "bench") is dropped and refilled with COPY when it is
 smaller than asked or with --fresh: enterprises with the synthetic profiles of
-benchmarks/matching_data.py as open technology needs (half write one), a library of synthetic
-patents, and for every enterprise 100 matches with falling scores. The first placement also
+benchmarks/matching_data.py as open technology needs (half write one; half allow being shown as
+likely takers), a library of synthetic patents, and for every enterprise 100 matches with falling
+scores. The first placement also
 vectorises every profile (once per worker) and is reported apart; each timed placement is a
 patent created in the library and its PATENT run executed as the worker executes it.
 """
@@ -126,6 +129,14 @@ def fill(n_enterprises: int, n_patents: int) -> None:
             ORDER BY e.id, k  -- as a full re-match writes them: list by list
             """
         )
+        # Half the enterprises let universities see them as likely takers.
+        cursor.execute(
+            "INSERT INTO enterprises_enterpriseprofile (organisation_id, size, tags, description,"
+            " contact_name, contact_phone, contact_email, show_as_likely_taker,"
+            " verification_status, verification_reason, created_at) SELECT id, 'small', '[]', '',"
+            " '', '', '', id % 2 = 0, 'verified', '', now()"
+            " FROM accounts_organisation WHERE kind = 'enterprise'"
+        )
         # What autovacuum does after a full re-match's inserts: statistics, and the visibility
         # map that lets re-ranking read the lists from their index alone.
         cursor.execute("VACUUM ANALYZE")
@@ -217,7 +228,7 @@ def main() -> None:
     from accounts.models import Organisation
     from matching import library, ranking, services
     from matching.models import Match, MatchRun, RunKind
-    from patents.models import Patent
+    from patents.models import IN_LIBRARY, Patent
 
     try:
         have = Match.objects.count()
@@ -244,6 +255,7 @@ def main() -> None:
     timer.wrap(ranking, "place_patent")
     timer.wrap(services, "_list_bars")
     timer.wrap(services, "_trim_lists")
+    timer.wrap(services, "_replace_takers")
     universities = list(Organisation.objects.filter(kind="university").values_list("pk", flat=True))
     base = Patent.objects.count()
     rows = list(_patents(universities, base, base + args.placements + 1))
@@ -270,13 +282,33 @@ def main() -> None:
         f"{max(walls):.2f} s (target <= 2 s); joined lists per patent: "
         f"{', '.join(str(s[2]) for s in rest)}"
     )
-    for name in ("live_library", "place_patent", "_list_bars", "_trim_lists"):
+    for name in ("live_library", "place_patent", "_list_bars", "_trim_lists", "_replace_takers"):
         spent = [s[1].get(name, 0.0) for s in rest]
         print(f"  {name}: mean {statistics.mean(spent):.3f} s, max {max(spent):.3f} s")
     other = [s[0] - sum(s[1].values()) for s in rest]
     print(
         f"  the rest (load the patent, reasons, write, push): mean {statistics.mean(other):.3f} s"
     )
+    takers: list[tuple[float, dict[str, float]]] = []
+    for patent_id in (
+        Patent.objects.filter(IN_LIBRARY)
+        .order_by("pk")[: args.placements]
+        .values_list("pk", flat=True)
+    ):
+        run = MatchRun.objects.create(kind=RunKind.TAKERS, subject_id=patent_id)
+        timer.spent.clear()
+        t = time.perf_counter()
+        services.run_incremental(run_id=run.pk)
+        takers.append((time.perf_counter() - t, dict(timer.spent)))
+    walls = [wall for wall, _ in takers]
+    print(
+        f"one library patent's likely takers ranked again among {enterprises:,} enterprises "
+        f"(TAKERS run, {len(takers)} patents): mean {statistics.mean(walls):.2f} s, max "
+        f"{max(walls):.2f} s"
+    )
+    for name in ("place_patent", "_replace_takers"):
+        spent = [s.get(name, 0.0) for _, s in takers]
+        print(f"  {name}: mean {statistics.mean(spent):.3f} s, max {max(spent):.3f} s")
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
 
 

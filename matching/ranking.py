@@ -110,13 +110,17 @@ class _CachedProfiles:
     index: engine.PatentIndex  # the index it was built against
     index_rows: int  # rows that index had then (later rows' liked relations are in blocked_ids)
     built_at: datetime
+    # Kept with the vectors: what it learns of a profile (its need's words, their buckets and
+    # idf) serves every later placement, not just one.
+    explainer: engine.Explainer
 
     @classmethod
     def build(cls, library: LiveLibrary, records: list[dict[str, Any]]) -> _CachedProfiles:
         built_at = timezone.now()
         matrix = engine.ProfileMatrix.build(records, library.index)
         ids = np.array([int(i) for i in matrix.ids], dtype=np.int64)
-        return cls(matrix, ids, library.index, library.index.size, built_at)
+        explainer = engine.Explainer(matrix, library.index)
+        return cls(matrix, ids, library.index, library.index.size, built_at, explainer)
 
 
 _profiles_lock = threading.Lock()
@@ -159,7 +163,7 @@ def place_patent(
         ids.append(part.ids[keep])
         e2p.append(e[keep, 0])
         p2e.append(p[keep, 0])
-        scored.insert(0, _Scored(part.matrix, batch, engine.Explainer(part.matrix, library.index)))
+        scored.insert(0, _Scored(part.matrix, batch, part.explainer))
     return Placement(np.concatenate(ids), np.concatenate(e2p), np.concatenate(p2e), scored)
 
 

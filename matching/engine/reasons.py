@@ -98,6 +98,14 @@ class Explainer:
             self._idf[word] = float(self.index.vectorizer.idf[hash_words([word], self.dim)[0]])
         return self._idf[word]
 
+    def _learn_idf(self, words: Sequence[str]) -> None:
+        """idf of many words with one vectorised hash (one call per word is most of the cost of
+        a profile's first explanation)."""
+        missing = [w for w in dict.fromkeys(words) if w not in self._idf]
+        if missing:
+            idf = self.index.vectorizer.idf[hash_words(missing, self.dim)]
+            self._idf.update(zip(missing, idf.tolist(), strict=True))
+
     def buckets(self, term: str) -> tuple[int, ...]:
         if term not in self._buckets:
             self._buckets[term] = tuple(int(b) for b in _term_buckets(term, self.dim))
@@ -106,7 +114,9 @@ class Explainer:
     def _profile_terms(self, i: int) -> list[str]:
         """Keywords, then distinctive words of the need description (by idf, highest first)."""
         if i not in self._need_words:
-            words = sorted(self.words(self.pm.need_text[i]), key=lambda w: -self.idf(w))
+            words = self.words(self.pm.need_text[i])
+            self._learn_idf(words)
+            words = sorted(words, key=lambda w: -self._idf[w])
             self._need_words[i] = list(dict.fromkeys([*self.pm.need_terms(i), *words]))
         return self._need_words[i]
 
