@@ -413,8 +413,7 @@ def main() -> None:
         library.apply({new_patent["id"]: new_patent}, set())  # the journal catch-up
         placement = ranking.place_patent(library, new_patent, ids, load_profiles, journal)
         best = np.argsort(-placement.e2p)[:TOP]  # as if these lists had room
-        for j in best.tolist():
-            placement.reasons(int(placement.enterprise_ids[j]))
+        placement.reasons(placement.enterprise_ids[best].tolist())
         times.append(time.perf_counter() - t)
     print(
         f"incremental: one new patent vs {len(people):,} profiles (production: journal "

@@ -96,11 +96,18 @@ class Placement:
         order = rows[np.lexsort((self.enterprise_ids[rows], -self.p2e[rows]))][:top]
         return [(int(self.enterprise_ids[i]), float(self.p2e[i])) for i in order]
 
-    def reasons(self, enterprise_id: int) -> list[dict[str, Any]]:
-        key = str(enterprise_id)
-        part = next(p for p in self._parts if key in p.matrix.row)
-        why = part.explainer.explain(part.matrix.row[key], part.batch, [0])[0]
-        return [r.as_dict() for r in why]
+    def reasons(self, enterprise_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+        """The placed patent's reasons for each of these enterprises, ready to store."""
+        wanted = [str(eid) for eid in enterprise_ids]
+        out: dict[int, list[dict[str, Any]]] = {}
+        for part in self._parts:  # freshest first
+            keys = [key for key in wanted if key in part.matrix.row and int(key) not in out]
+            rows = [part.matrix.row[key] for key in keys]
+            for key, why in zip(
+                keys, part.explainer.explain_patent(rows, part.batch, 0), strict=True
+            ):
+                out[int(key)] = [r.as_dict() for r in why]
+        return out
 
 
 @dataclass

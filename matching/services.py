@@ -215,14 +215,9 @@ def _rematch_patent(run: MatchRun) -> int:
         if score != float("-inf") and score > bars.get(eid, float("-inf"))
     ]
     MatchRun.objects.filter(pk=run.pk).update(profiles_count=len(ids), patents_count=1)
+    reasons = placement.reasons(eid for eid, _ in joins)
     rows = [
-        Match(
-            enterprise_id=eid,
-            patent_id=patent_id,
-            score=score,
-            reasons=placement.reasons(eid),
-            run=run,
-        )
+        Match(enterprise_id=eid, patent_id=patent_id, score=score, reasons=reasons[eid], run=run)
         for eid, score in joins
     ]
     with transaction.atomic():
@@ -251,15 +246,11 @@ def _rank_takers(run: MatchRun) -> int:
 
 
 def _replace_takers(patent_id: int, placement: ranking.Placement, *, run: MatchRun) -> int:
+    best = placement.best_takers(taker_ids(), TOP_TAKERS)
+    reasons = placement.reasons(eid for eid, _ in best)
     rows = [
-        Taker(
-            patent_id=patent_id,
-            enterprise_id=eid,
-            score=score,
-            reasons=placement.reasons(eid),
-            run=run,
-        )
-        for eid, score in placement.best_takers(taker_ids(), TOP_TAKERS)
+        Taker(patent_id=patent_id, enterprise_id=eid, score=score, reasons=reasons[eid], run=run)
+        for eid, score in best
     ]
     Taker.objects.filter(patent_id=patent_id).delete()
     Taker.objects.bulk_create(rows)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from matching.engine import (
+    Explainer,
     PatentIndex,
     ProfileMatrix,
     Reason,
@@ -357,3 +358,26 @@ def test_match_files_writes_the_documented_shape(tmp_path: Path) -> None:
     match_files(patents, enterprises, 3, tmp_path / "again")
     for name in ("enterprise_to_patents.jsonl", "patent_to_enterprises.jsonl"):
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "again" / name).read_bytes()
+
+
+def test_explaining_one_patent_to_many_profiles_gives_each_pairs_reasons(
+    index: PatentIndex,
+) -> None:
+    profiles = ProfileMatrix.build(
+        [
+            profile("a", liked_patents=["sep1", "sep2"], keywords=["隔膜"]),
+            profile("b", description="锂电池 正极材料", ipc=["H01M"]),
+            profile("c", liked_patents=["img1"]),
+            profile("d"),
+        ],
+        index,
+    )
+    explainer = Explainer(profiles, index)
+    batch = index.batch()
+    rows = list(range(len(profiles)))
+    codes: set[str] = set()
+    for col in range(index.size):
+        expected = [explainer.explain(i, batch, [col])[0] for i in rows]
+        assert explainer.explain_patent(rows, batch, col) == expected
+        codes |= {reason.code for reasons in expected for reason in reasons}
+    assert {"similar_to_liked", "matches_need_terms", "shared_ipc"} <= codes
