@@ -88,13 +88,27 @@ class Placement:
     p2e: np.ndarray
     _parts: list[_Scored]  # freshest first: a re-vectorised profile wins over its cached row
 
-    def best_takers(self, allowed: Iterable[int], top: int) -> list[tuple[int, float]]:
-        """The `top` enterprises of `allowed` with the highest p2e score, best first (ties by
-        enterprise id); never an enterprise that holds or excluded the patent."""
-        allowed_ids = np.fromiter(allowed, dtype=np.int64)
-        rows = np.flatnonzero(np.isin(self.enterprise_ids, allowed_ids) & np.isfinite(self.p2e))
-        order = rows[np.lexsort((self.enterprise_ids[rows], -self.p2e[rows]))][:top]
-        return [(int(self.enterprise_ids[i]), float(self.p2e[i])) for i in order]
+    def best_takers(
+        self, allowed: Callable[[list[int]], set[int]], top: int
+    ) -> list[tuple[int, float]]:
+        """The `top` enterprises with the highest p2e score that `allowed(ids)` lets through,
+        best first (ties by enterprise id); never one that holds or excluded the patent. The best
+        few hundred are asked about first, then four times as many, and so on: the whole
+        population is read only when almost nobody may be listed."""
+        scored = np.flatnonzero(np.isfinite(self.p2e))
+        order = scored[np.lexsort((self.enterprise_ids[scored], -self.p2e[scored]))]
+        best: list[tuple[int, float]] = []
+        start, width = 0, max(10 * top, 500)
+        while len(best) < top and start < len(order):
+            chunk = order[start : start + width]
+            ok = allowed(self.enterprise_ids[chunk].tolist())
+            best += [
+                (int(self.enterprise_ids[i]), float(self.p2e[i]))
+                for i in chunk
+                if int(self.enterprise_ids[i]) in ok
+            ]
+            start, width = start + width, width * 4
+        return best[:top]
 
     def reasons(self, enterprise_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
         """The placed patent's reasons for each of these enterprises, ready to store."""

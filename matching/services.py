@@ -59,10 +59,12 @@ def enterprise_ids() -> list[int]:
     )
 
 
-def taker_ids() -> list[int]:
-    """Active enterprises that allowed universities to see them as likely takers."""
-    return list(
+def allowed_takers(ids: list[int]) -> set[int]:
+    """Those of `ids` that are active enterprises allowing universities to see them as likely
+    takers."""
+    return set(
         Organisation.objects.filter(
+            pk__in=ids,
             kind=OrgKind.ENTERPRISE,
             is_active=True,
             enterprise_profile__show_as_likely_taker=True,
@@ -246,7 +248,7 @@ def _rank_takers(run: MatchRun) -> int:
 
 
 def _replace_takers(patent_id: int, placement: ranking.Placement, *, run: MatchRun) -> int:
-    best = placement.best_takers(taker_ids(), TOP_TAKERS)
+    best = placement.best_takers(allowed_takers, TOP_TAKERS)
     reasons = placement.reasons(eid for eid, _ in best)
     rows = [
         Taker(patent_id=patent_id, enterprise_id=eid, score=score, reasons=reasons[eid], run=run)

@@ -111,6 +111,23 @@ class Explainer:
             self._buckets[term] = tuple(int(b) for b in _term_buckets(term, self.dim))
         return self._buckets[term]
 
+    def _learn_buckets(self, terms: Sequence[str]) -> None:
+        """`buckets` of many terms with one vectorised hash per n-gram length (the same
+        buckets as `_term_buckets`, which hashes one term at a time)."""
+        missing = [t for t in dict.fromkeys(terms) if t not in self._buckets]
+        latin = [t for t in missing if not _CJK_ONLY.match(t)]
+        for term, bucket in zip(latin, hash_words(latin, self.dim).tolist(), strict=True):
+            self._buckets[term] = (int(bucket),)
+        for n in (1, 2, 3):
+            group = [t for t in missing if _CJK_ONLY.match(t) and min(len(t), 3) == n]
+            if not group:
+                continue
+            docs, buckets = hash_char_ngrams(group, (n,), self.dim)
+            pairs = np.unique(np.stack([docs, buckets], axis=1), axis=0)
+            splits = np.searchsorted(pairs[:, 0], np.arange(1, len(group)))
+            for term, own in zip(group, np.split(pairs[:, 1], splits), strict=True):
+                self._buckets[term] = tuple(int(b) for b in own)
+
     def _profile_terms(self, i: int) -> list[str]:
         """Keywords, then distinctive words of the need description (by idf, highest first)."""
         if i not in self._need_words:
@@ -118,6 +135,7 @@ class Explainer:
             self._learn_idf(words)
             words = sorted(words, key=lambda w: -self._idf[w])
             self._need_words[i] = list(dict.fromkeys([*self.pm.need_terms(i), *words]))
+            self._learn_buckets(self._need_words[i])
         return self._need_words[i]
 
     def _terms_present(self, terms: Sequence[str], x: sp.csr_matrix) -> np.ndarray:

@@ -381,3 +381,12 @@ def test_explaining_one_patent_to_many_profiles_gives_each_pairs_reasons(
         assert explainer.explain_patent(rows, batch, col) == expected
         codes |= {reason.code for reasons in expected for reason in reasons}
     assert {"similar_to_liked", "matches_need_terms", "shared_ipc"} <= codes
+
+
+def test_term_buckets_learnt_together_equal_those_hashed_one_by_one(index: PatentIndex) -> None:
+    terms = ["隔", "隔膜", "锂电池", "锂电池隔膜", "哈哈哈哈哈", "OLED", "led", "x光"]
+    together = Explainer(ProfileMatrix.build([profile("a")], index), index)
+    together._learn_buckets(terms)
+    alone = Explainer(ProfileMatrix.build([profile("a")], index), index)
+    for term in terms:
+        assert together._buckets[term] == alone.buckets(term)
