@@ -123,10 +123,10 @@ class Explainer:
             if not group:
                 continue
             docs, buckets = hash_char_ngrams(group, (n,), self.dim)
-            pairs = np.unique(np.stack([docs, buckets], axis=1), axis=0)
-            splits = np.searchsorted(pairs[:, 0], np.arange(1, len(group)))
-            for term, own in zip(group, np.split(pairs[:, 1], splits), strict=True):
-                self._buckets[term] = tuple(int(b) for b in own)
+            keys = np.unique(docs * self.dim + buckets)  # sorted by term, then bucket
+            splits = np.searchsorted(keys, np.arange(1, len(group)) * self.dim)
+            for term, own in zip(group, np.split(keys % self.dim, splits), strict=True):
+                self._buckets[term] = tuple(own.tolist())
 
     def _profile_terms(self, i: int) -> list[str]:
         """Keywords, then distinctive words of the need description (by idf, highest first)."""
