@@ -198,16 +198,13 @@ def _rematch_patent(run: MatchRun) -> int:
     last entry (or the list is not full). Scores are on the lists' own (e2p) scale."""
     assert run.subject_id is not None
     patent_id = run.subject_id
-    live = library.live_library()
-    record = next(patent_records(Patent.objects.filter(IN_LIBRARY, pk=patent_id)), None)
-    if record is None or not live.is_listed(str(patent_id)):
+    placement = _place(run)
+    if placement is None:
         with transaction.atomic():
             affected = _drop_patent(patent_id)
             _trim_lists(affected)
             Taker.objects.filter(patent_id=patent_id).delete()
         return 0
-    ids = enterprise_ids()
-    placement = ranking.place_patent(live, record, ids, enterprise_profiles)
     bars = _list_bars(exclude_patent=patent_id)
     joins = [
         (eid, float(score))
@@ -216,7 +213,6 @@ def _rematch_patent(run: MatchRun) -> int:
         )
         if score != float("-inf") and score > bars.get(eid, float("-inf"))
     ]
-    MatchRun.objects.filter(pk=run.pk).update(profiles_count=len(ids), patents_count=1)
     reasons = placement.reasons(eid for eid, _ in joins)
     rows = [
         Match(enterprise_id=eid, patent_id=patent_id, score=score, reasons=reasons[eid], run=run)
@@ -234,17 +230,26 @@ def _rematch_patent(run: MatchRun) -> int:
 def _rank_takers(run: MatchRun) -> int:
     """Rank every enterprise for one patent (a TAKERS run): its likely takers, afresh."""
     assert run.subject_id is not None
-    patent_id = run.subject_id
-    live = library.live_library()
-    record = next(patent_records(Patent.objects.filter(IN_LIBRARY, pk=patent_id)), None)
-    if record is None or not live.is_listed(str(patent_id)):
-        Taker.objects.filter(patent_id=patent_id).delete()
+    placement = _place(run)
+    if placement is None:
+        Taker.objects.filter(patent_id=run.subject_id).delete()
         return 0
-    ids = enterprise_ids()  # all of them: the worker's cached profile vectors cover all
+    with transaction.atomic():
+        return _replace_takers(run.subject_id, placement, run=run)
+
+
+def _place(run: MatchRun) -> ranking.Placement | None:
+    """The run's patent scored for every active enterprise (all of them: the worker's cached
+    profile vectors cover all), or None when it is no longer in the library."""
+    assert run.subject_id is not None
+    live = library.live_library()
+    record = next(patent_records(Patent.objects.filter(IN_LIBRARY, pk=run.subject_id)), None)
+    if record is None or not live.is_listed(str(run.subject_id)):
+        return None
+    ids = enterprise_ids()
     placement = ranking.place_patent(live, record, ids, enterprise_profiles)
     MatchRun.objects.filter(pk=run.pk).update(profiles_count=len(ids), patents_count=1)
-    with transaction.atomic():
-        return _replace_takers(patent_id, placement, run=run)
+    return placement
 
 
 def _replace_takers(patent_id: int, placement: ranking.Placement, *, run: MatchRun) -> int:
@@ -262,9 +267,9 @@ def _replace_takers(patent_id: int, placement: ranking.Placement, *, run: MatchR
 # --- likely takers, ranked when asked for --------------------------------------------------
 
 
-def refresh_takers(patent_id: int) -> MatchRun | None:
+def refresh_takers(patent_id: int) -> bool:
     """Rank a patent's likely takers again unless the stored list is current or a ranking is
-    under way; returns the run doing it, None if nothing was needed.
+    under way. True while a ranking is under way (not when tasks ran in-process and finished).
 
     A list is current until a profile changes or a full re-match finishes after it was ranked
     (placing the patent ranks it too). Lists are ranked when someone looks, not all at once after
@@ -273,15 +278,15 @@ def refresh_takers(patent_id: int) -> MatchRun | None:
     from matching import tasks
 
     runs = MatchRun.objects.filter(subject_id=patent_id, kind__in=[RunKind.PATENT, RunKind.TAKERS])
-    under_way = runs.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING]).first()
-    if under_way is not None:
-        return under_way
+    if runs.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING]).exists():
+        return True
     last = runs.filter(status=RunStatus.DONE).order_by("-created_at").first()
     if last is not None and not _profiles_changed_since(last.created_at):
-        return None
+        return False
     run = MatchRun.objects.create(kind=RunKind.TAKERS, subject_id=patent_id)
     transaction.on_commit(partial(tasks.run_incremental.delay, run.pk))
-    return run
+    run.refresh_from_db(fields=["status"])  # done already when tasks run in-process
+    return run.status != RunStatus.DONE
 
 
 def _profiles_changed_since(when: datetime) -> bool:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import OrgKind, User
 from matching import selectors, services
 from matching.filters import RecommendationFilter
-from matching.models import TOP_TAKERS, RunStatus
+from matching.models import TOP_TAKERS
 from patents.selectors import patents_for
 
 
@@ -49,15 +49,13 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def likely_takers(request: HttpRequest, patent_pk: int) -> HttpResponse:
     patent = get_object_or_404(patents_for(request.user), pk=patent_pk)
-    refreshing = services.refresh_takers(patent.pk)
-    if refreshing is not None:
-        refreshing.refresh_from_db(fields=["status"])  # done already when tasks run in-process
+    updating = services.refresh_takers(patent.pk)
     return render(
         request,
         "matching/likely_takers.html",
         {
             "patent": patent,
             "takers": selectors.likely_takers_for(request.user, patent)[:TOP_TAKERS],
-            "updating": refreshing is not None and refreshing.status != RunStatus.DONE,
+            "updating": updating,
         },
     )

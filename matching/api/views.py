@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,7 +15,7 @@ from accounts.models import OrgKind, User
 from matching import selectors, services
 from matching.api.serializers import LikelyTakerSerializer, RecommendationSerializer
 from matching.filters import RecommendationFilter
-from matching.models import Match, RunStatus, Taker
+from matching.models import Match, Taker
 from patents.models import Patent
 from patents.selectors import patents_for
 
@@ -51,16 +52,14 @@ class LikelyTakersView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Taker]:
         if getattr(self, "swagger_fake_view", False):
             return Taker.objects.none()
-        return selectors.likely_takers_for(self.request.user, self._patent())
+        return selectors.likely_takers_for(self.request.user, self._patent)
 
+    @cached_property
     def _patent(self) -> Patent:
         return get_object_or_404(patents_for(self.request.user), pk=self.kwargs["patent_pk"])
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        refreshing = services.refresh_takers(self._patent().pk)
-        if refreshing is not None:
-            refreshing.refresh_from_db(fields=["status"])
+        updating = services.refresh_takers(self._patent.pk)
         response = super().list(request, *args, **kwargs)
-        updating = refreshing is not None and refreshing.status != RunStatus.DONE
         response["X-Takers-Updating"] = "1" if updating else "0"
         return response

@@ -40,17 +40,6 @@ class Reason:
         return {"code": self.code, "params": dict(self.params)}
 
 
-def _term_buckets(term: str, dim: int) -> np.ndarray:
-    """Buckets that must all be present for a document to contain `term`: the whole term as a
-    char n-gram when it has <= 3 characters, else all its character trigrams; a Latin term is
-    one word bucket."""
-    if _CJK_ONLY.match(term):
-        n = min(len(term), 3)
-        _, buckets = hash_char_ngrams([term], (n,), dim)
-        return np.unique(buckets)
-    return hash_words([term], dim)
-
-
 def cross_few(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
     """Dense a @ b.T when `a` has few rows (a profile's liked patents): `a` becomes dense over
     its own columns only and `b` keeps just the entries in those columns, so the cost is one
@@ -94,8 +83,7 @@ class Explainer:
         return self._words[text]
 
     def idf(self, word: str) -> float:
-        if word not in self._idf:
-            self._idf[word] = float(self.index.vectorizer.idf[hash_words([word], self.dim)[0]])
+        self._learn_idf([word])
         return self._idf[word]
 
     def _learn_idf(self, words: Sequence[str]) -> None:
@@ -107,13 +95,14 @@ class Explainer:
             self._idf.update(zip(missing, idf.tolist(), strict=True))
 
     def buckets(self, term: str) -> tuple[int, ...]:
-        if term not in self._buckets:
-            self._buckets[term] = tuple(int(b) for b in _term_buckets(term, self.dim))
+        """Buckets that must all be present for a document to contain `term`: the whole term as
+        a char n-gram when it has <= 3 characters, else all its character trigrams; a Latin term
+        is one word bucket."""
+        self._learn_buckets([term])
         return self._buckets[term]
 
     def _learn_buckets(self, terms: Sequence[str]) -> None:
-        """`buckets` of many terms with one vectorised hash per n-gram length (the same
-        buckets as `_term_buckets`, which hashes one term at a time)."""
+        """`buckets` of many terms, with one vectorised hash per n-gram length."""
         missing = [t for t in dict.fromkeys(terms) if t not in self._buckets]
         latin = [t for t in missing if not _CJK_ONLY.match(t)]
         for term, bucket in zip(latin, hash_words(latin, self.dim).tolist(), strict=True):

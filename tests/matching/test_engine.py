@@ -26,8 +26,9 @@ from matching.engine import (
     score_patent,
     score_profile,
 )
+from matching.engine.features import hash_char_ngrams, hash_words
 from matching.engine.ipc import codes_of, industry_prefixes
-from matching.engine.text import Segmenter, ipc_domain_terms, normalise
+from matching.engine.text import _CJK_ONLY, Segmenter, ipc_domain_terms, normalise
 
 PATENTS = [
     {
@@ -384,9 +385,15 @@ def test_explaining_one_patent_to_many_profiles_gives_each_pairs_reasons(
 
 
 def test_term_buckets_learnt_together_equal_those_hashed_one_by_one(index: PatentIndex) -> None:
+    def one_by_one(term: str) -> tuple[int, ...]:
+        if _CJK_ONLY.match(term):  # the whole term, or its trigrams
+            _, buckets = hash_char_ngrams([term], (min(len(term), 3),), index.feature_config.dim)
+            return tuple(np.unique(buckets).tolist())
+        return (int(hash_words([term], index.feature_config.dim)[0]),)
+
     terms = ["隔", "隔膜", "锂电池", "锂电池隔膜", "哈哈哈哈哈", "OLED", "led", "x光"]
-    together = Explainer(ProfileMatrix.build([profile("a")], index), index)
-    together._learn_buckets(terms)
-    alone = Explainer(ProfileMatrix.build([profile("a")], index), index)
+    explainer = Explainer(ProfileMatrix.build([profile("a")], index), index)
+    explainer._learn_buckets(terms)
     for term in terms:
-        assert together._buckets[term] == alone.buckets(term)
+        assert explainer._buckets[term] == one_by_one(term)
+    assert len(explainer._buckets["锂电池隔膜"]) == 3
