@@ -309,3 +309,6 @@ MATCHING_REBUILD_BELOW = env_int("MATCHING_REBUILD_BELOW", 5000)
 MATCHING_PROFILES_MAX_AGE = env_int("MATCHING_PROFILES_MAX_AGE", 6 * 60 * 60)
 # New matches scoring at least this are pushed to the enterprise (inbox, e-mail per preference).
 MATCHING_PUSH_THRESHOLD = float(os.environ.get("MATCHING_PUSH_THRESHOLD", "0.3"))
+# An enterprise whose changed profile puts it among a patent's ten likeliest takers with at least
+# this patent -> enterprise score is pushed to the patent's university.
+MATCHING_TAKER_PUSH_THRESHOLD = float(os.environ.get("MATCHING_TAKER_PUSH_THRESHOLD", "0.5"))

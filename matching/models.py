@@ -112,6 +112,7 @@ class Match(ScoredPair):
         on_delete=models.CASCADE,
         related_name="matches",
         verbose_name=_("patent"),
+        db_index=False,  # match_patent_score_idx leads with it
     )
     # The last entry of a full list (its TOP_PER_ENTERPRISE-th best): the bar a newly placed
     # patent must beat. Lists are ordered by score; positions are not stored, so placing a

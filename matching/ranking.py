@@ -66,6 +66,35 @@ def rank_patents_for(library: LiveLibrary, profiles: list[dict[str, Any]], *, to
     return ranked
 
 
+def taker_scores(
+    library: LiveLibrary, profile: dict[str, Any], patent_ids: Iterable[str]
+) -> dict[str, float]:
+    """One profile's place among each given listed patent's takers (the p2e scale of
+    `rank_enterprises_for`); patents it holds or excluded, or that are not listed, are left out.
+    A pair's p2e score depends on that profile and patent alone, so it is the same here as in a
+    ranking of every enterprise."""
+    wanted = set(patent_ids)
+    index, delta = library.index, library.delta
+    rows = [
+        index.row[pid]
+        for pid in wanted
+        if pid not in library.records and pid in index.row and not index.retired[index.row[pid]]
+    ]
+    batches = [index.batch(np.array(sorted(rows), dtype=np.int64))] if rows else []
+    if delta is not None:
+        cols = [j for j, pid in enumerate(delta.ids) if pid in wanted]
+        batches += [delta.take(cols)] if cols else []
+    if not batches:
+        return {}
+    matrix = engine.ProfileMatrix.build([profile], index)
+    scores: dict[str, float] = {}
+    for batch in batches:
+        p2e = engine.pair_scores(batch, matrix, index)[1][0]
+        pairs = zip(batch.ids, p2e.tolist(), strict=True)
+        scores.update((pid, score) for pid, score in pairs if np.isfinite(score))
+    return scores
+
+
 # --- placing one patent among every profile --------------------------------------------------
 
 

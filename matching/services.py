@@ -185,12 +185,14 @@ def run_incremental(*, run_id: int) -> int:
 def _rematch_enterprise(run: MatchRun) -> int:
     assert run.subject_id is not None
     live = library.live_library()
-    ranked = ranking.rank_patents_for(
-        live, enterprise_profiles([run.subject_id]), top=TOP_PER_ENTERPRISE
-    )
+    profiles = enterprise_profiles([run.subject_id])
+    ranked = ranking.rank_patents_for(live, profiles, top=TOP_PER_ENTERPRISE)
     MatchRun.objects.filter(pk=run.pk).update(profiles_count=1, patents_count=live.size)
     with transaction.atomic():
-        return _replace_matches(ranked, run=run)
+        written = _replace_matches(ranked, run=run)
+        if profiles:
+            _offer_as_taker(run.subject_id, live, profiles[0], run=run)
+    return written
 
 
 def _rematch_patent(run: MatchRun) -> int:
@@ -260,8 +262,118 @@ def _replace_takers(patent_id: int, placement: ranking.Placement, *, run: MatchR
         for eid, score in best
     ]
     Taker.objects.filter(patent_id=patent_id).delete()
-    Taker.objects.bulk_create(rows)
+    _write_takers(rows)
     return len(rows)
+
+
+def _write_takers(rows: list[Taker]) -> None:
+    """Insert, or update where a concurrent run already wrote the pair (a profile's run can put
+    its enterprise on a list while a TAKERS run replaces that list)."""
+    Taker.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["patent", "enterprise"],
+        update_fields=["score", "reasons", "run"],
+    )
+
+
+def _offer_as_taker(
+    enterprise_id: int, live: library.LiveLibrary, profile: dict[str, Any], *, run: MatchRun
+) -> None:
+    """After an enterprise's profile changed: put it on the likely-taker lists of the patents on
+    its new list where its p2e score now earns a place, and tell those patents' universities
+    when it is among the likeliest.
+
+    Only the patents on its own list are scored this way (a few milliseconds): the p2e
+    ranking's exact answer would score the whole library. Every list stays stale by
+    `refresh_takers`'s rule and is ranked exactly when next opened; what this adds is that the
+    news reaches the university without anyone opening anything."""
+    if enterprise_id not in allowed_takers([enterprise_id]):
+        return
+    listed = dict(
+        Match.objects.filter(enterprise_id=enterprise_id).values_list("patent_id", "reasons")
+    )
+    scores = ranking.taker_scores(live, profile, [str(pid) for pid in listed])
+    placed = _place_taker(
+        enterprise_id, {int(pid): score for pid, score in scores.items()}, listed, run=run
+    )
+    _push_new_taker(enterprise_id, placed)
+
+
+def _place_taker(
+    enterprise_id: int,
+    scores: dict[int, float],
+    reasons: dict[int, list[dict[str, Any]]],
+    *,
+    run: MatchRun,
+) -> list[tuple[int, int, float]]:
+    """Put one enterprise on each given patent's taker list where `scores` beats the list's
+    last entry (or the list is not full), cutting the list back to its best TOP_TAKERS, and take
+    it off those it no longer earns. Returns (patent id, rank on its list, score) per place."""
+    others: dict[int, list[tuple[float, int]]] = {pid: [] for pid in scores}
+    for pid, score, pk in (
+        Taker.objects.filter(patent_id__in=scores)
+        .exclude(enterprise_id=enterprise_id)
+        .order_by()
+        .values_list("patent_id", "score", "pk")
+    ):
+        others[pid].append((score, pk))
+    Taker.objects.filter(enterprise_id=enterprise_id, patent_id__in=scores).delete()
+    rows: list[Taker] = []
+    placed: list[tuple[int, int, float]] = []
+    cut: list[int] = []
+    for pid, score in scores.items():
+        ahead = sorted(others[pid], key=lambda entry: (-entry[0], entry[1]))
+        if len(ahead) >= TOP_TAKERS and score <= ahead[TOP_TAKERS - 1][0]:
+            continue
+        rows.append(
+            Taker(
+                patent_id=pid,
+                enterprise_id=enterprise_id,
+                score=score,
+                reasons=reasons[pid],
+                run=run,
+            )
+        )
+        placed.append((pid, 1 + sum(other > score for other, _ in ahead), score))
+        cut += [pk for _, pk in ahead[TOP_TAKERS - 1 :]]
+    _write_takers(rows)
+    if cut:
+        Taker.objects.filter(pk__in=cut).delete()
+    return placed
+
+
+def taker_push_threshold() -> float:
+    return float(settings.MATCHING_TAKER_PUSH_THRESHOLD)
+
+
+#: A university hears of an enterprise only when it is among a patent's likeliest takers.
+TAKER_PUSH_RANK = 10
+
+
+def _push_new_taker(enterprise_id: int, placed: list[tuple[int, int, float]]) -> None:
+    """Tell each patent's university that this enterprise is now among its likeliest takers,
+    once per (patent, enterprise) ever."""
+    from accounts.selectors import staff_of
+    from notifications.services import notify
+
+    threshold = taker_push_threshold()
+    strong = [pid for pid, rank, score in placed if rank <= TAKER_PUSH_RANK and score >= threshold]
+    if not strong:
+        return
+    enterprise = Organisation.objects.get(pk=enterprise_id)
+    for patent in Patent.objects.filter(pk__in=strong).select_related("organisation"):
+        notify(
+            recipients=staff_of(patent.organisation, department_id=patent.department_id),
+            kind="taker",
+            event_key=f"taker:{patent.pk}:{enterprise_id}",
+            title=gettext_noop("%(enterprise)s may take up %(patent)s"),
+            body=gettext_noop(
+                "Its needs and patents now make it one of the likeliest takers of this patent."
+            ),
+            params={"enterprise": enterprise.name, "patent": patent.title},
+            link=reverse("matching:likely_takers", args=[patent.pk]),
+        )
 
 
 # --- likely takers, ranked when asked for --------------------------------------------------

@@ -142,7 +142,7 @@ class Vectorizer:
     # --- counting ---------------------------------------------------------------------------
 
     def _block_counts(
-        self, texts: Sequence[str], weight: float
+        self, texts: Sequence[str], weight: float, words: Sequence[list[str]] | None = None
     ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         dim = self.config.dim
         n = len(texts)
@@ -154,7 +154,7 @@ class Vectorizer:
         word_list: list[str] = []
         if self.config.use_words:
             for i, text in enumerate(texts):
-                ws = self.segmenter.words(text)
+                ws = words[i] if words is not None else self.segmenter.words(text)
                 word_list.extend(ws)
                 word_docs.extend([i] * len(ws))
         else:
@@ -171,13 +171,19 @@ class Vectorizer:
         word.sum_duplicates()
         return char, word
 
-    def count(self, titles: Sequence[str], bodies: Sequence[str]) -> Counts:
+    def count(
+        self,
+        titles: Sequence[str],
+        bodies: Sequence[str],
+        body_words: Sequence[list[str]] | None = None,
+    ) -> Counts:
         """Term counts; title tokens count `title_weight` times (titles are dense with meaning,
-        abstracts are long and repetitive). Texts are normalised here."""
+        abstracts are long and repetitive). Texts are normalised here. `body_words` are the
+        bodies' `segmenter.words` when the caller segmented them already (and keeps them)."""
         t_char, t_word = self._block_counts(
             [normalise(t) for t in titles], self.config.title_weight
         )
-        b_char, b_word = self._block_counts([normalise(b) for b in bodies], 1.0)
+        b_char, b_word = self._block_counts([normalise(b) for b in bodies], 1.0, body_words)
         return Counts(char=(t_char + b_char).tocsr(), word=(t_word + b_word).tocsr())
 
     # --- fitting and weighting --------------------------------------------------------------
@@ -216,8 +222,13 @@ class Vectorizer:
         m = prune_rows(m, self.config.max_features)
         return normalise_rows(m)
 
-    def transform(self, titles: Sequence[str], bodies: Sequence[str]) -> sp.csr_matrix:
-        return self.weight(self.count(titles, bodies))
+    def transform(
+        self,
+        titles: Sequence[str],
+        bodies: Sequence[str],
+        body_words: Sequence[list[str]] | None = None,
+    ) -> sp.csr_matrix:
+        return self.weight(self.count(titles, bodies, body_words))
 
 
 def prune_rows(m: sp.csr_matrix, keep: int) -> sp.csr_matrix:

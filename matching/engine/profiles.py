@@ -27,7 +27,7 @@ from .config import ScoringConfig
 from .features import cross, normalise_rows, sum_rows
 from .index import PatentIndex, _deal_bits, _text
 from .ipc import LEVEL_WEIGHTS, ProfileIpc, industry_prefixes
-from .text import GENERIC_TERMS, normalise
+from .text import GENERIC_TERMS, normalise, shown_words
 
 
 @dataclass
@@ -49,7 +49,8 @@ class ProfileMatrix:
     deal: np.ndarray
     n_liked: np.ndarray
     keywords: list[list[str]]
-    need_text: list[str]
+    # the need description's words a person may be shown (segmented once, when vectorised)
+    need_words: list[list[str]]
     industry_only_codes: list[set[str]]
     interest_codes: list[dict[str, set[str]]]
     # liked / excluded ids the index did not hold yet: applied to patents placed before indexing
@@ -89,9 +90,15 @@ class ProfileMatrix:
             [normalise(k) for k in (r.get("keywords") or []) if normalise(k)] for r in records
         ]
         descriptions = [_text(r.get("description")) for r in records]
+        segmenter = index.vectorizer.segmenter
+        description_words = [segmenter.words(normalise(d)) for d in descriptions]
 
         # Need text: keywords are short and deliberate, so they count as title text.
-        need = index.vectorizer.transform([" ".join(k) for k in keywords], descriptions)
+        need = index.vectorizer.transform(
+            [" ".join(k) for k in keywords],
+            descriptions,
+            description_words if index.feature_config.use_words else None,
+        )
 
         protos: list[sp.csr_matrix] = []
         proto_ptr = [0]
@@ -182,7 +189,7 @@ class ProfileMatrix:
             ),
             n_liked=np.array([len(v) for v in liked], dtype=np.int64),
             keywords=keywords,
-            need_text=[normalise(d) for d in descriptions],
+            need_words=[shown_words(words) for words in description_words],
             industry_only_codes=industry_only,
             interest_codes=interest_codes,
         )

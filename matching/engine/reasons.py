@@ -28,7 +28,7 @@ from .features import hash_char_ngrams, hash_words
 from .index import PatentBatch, PatentIndex
 from .ipc import LEVELS
 from .profiles import ProfileMatrix
-from .text import _CJK_ONLY, GENERIC_TERMS, normalise
+from .text import _CJK_ONLY, normalise, shown_words
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,7 @@ class Explainer:
         titles recur across pairs)."""
         if text not in self._words:
             seg = self.index.vectorizer.segmenter
-            self._words[text] = [
-                w
-                for w in dict.fromkeys(seg.words(normalise(text)))
-                if len(w) >= 2 and w not in GENERIC_TERMS
-            ]
+            self._words[text] = shown_words(seg.words(normalise(text)))
         return self._words[text]
 
     def idf(self, word: str) -> float:
@@ -120,7 +116,7 @@ class Explainer:
     def _profile_terms(self, i: int) -> list[str]:
         """Keywords, then distinctive words of the need description (by idf, highest first)."""
         if i not in self._need_words:
-            words = self.words(self.pm.need_text[i])
+            words = self.pm.need_words[i]
             self._learn_idf(words)
             words = sorted(words, key=lambda w: -self._idf[w])
             self._need_words[i] = list(dict.fromkeys([*self.pm.need_terms(i), *words]))

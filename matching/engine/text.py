@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -202,3 +203,9 @@ class Segmenter:
         ]
         out.extend(latin_tokens(text))
         return out
+
+
+def shown_words(words: Iterable[str]) -> list[str]:
+    """The distinct words worth showing a person, in order: two characters or more, not title
+    boilerplate. Interned, since a worker keeps them for every profile and they recur."""
+    return [sys.intern(w) for w in dict.fromkeys(words) if len(w) >= 2 and w not in GENERIC_TERMS]

@@ -1,5 +1,6 @@
 """An enterprise saves a need; after the worker runs, a matching patent is recommended with
-reasons, and the patent's university finds the enterprise among its likely takers (issue 5)."""
+reasons, and the patent's university is told of the enterprise and finds it among the patent's
+likely takers (issue 5)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def test_enterprise_need_leads_to_a_recommendation_with_reasons(
     enterprise = OrganisationFactory(kind="enterprise", name="新锂能源有限公司")
     EnterpriseProfileFactory(organisation=enterprise, show_as_likely_taker=True)
     UserFactory(username="buyer", organisation=enterprise, role="admin")
+    UserFactory(username="tto", organisation=zhejiang_university, role="staff")
 
     sign_in(page, "buyer")
     page.goto("/enterprises/needs/new/")
@@ -54,11 +56,14 @@ def test_enterprise_need_leads_to_a_recommendation_with_reasons(
     assert "shares IPC H01M" in reasons
     assert "隔膜" in reasons
 
-    # The university opens the patent's likely takers; the worker ranks them on first sight.
-    UserFactory(username="tto", organisation=zhejiang_university, role="staff")
+    # The same worker run told the university; its notification leads to the likely takers.
     sign_in(page, "tto")
-    page.goto(reverse("patents:detail", args=[separator.pk]))
-    page.click("#likely-takers-link")
+    page.goto(reverse("notifications:inbox"))
+    notice = page.locator("[data-testid=notification]", has_text="新锂能源有限公司")
+    assert notice.count() == 1
+    assert separator.title in notice.inner_text()
+    notice.click()
+    page.wait_for_url(f"**{reverse('matching:likely_takers', args=[separator.pk])}")
     taker = page.locator("#likely-takers tbody tr", has_text="新锂能源有限公司")
     for _ in range(60):
         if taker.count():

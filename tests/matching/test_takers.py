@@ -155,3 +155,80 @@ def test_placing_a_patent_ranks_its_takers_and_leaving_the_library_drops_them(
     with django_capture_on_commit_callbacks(execute=True):
         services.request_patent_rematch(patent.pk)
     assert not Taker.objects.filter(patent=patent).exists()
+
+
+# --- a changed profile reaches the universities ---------------------------------------------
+
+
+def _profile_changed(enterprise) -> None:
+    """The enterprise's PROFILE run, as the worker runs it."""
+    services.run_incremental(run_id=services.request_profile_rematch(enterprise.pk).pk)
+
+
+def _engine_p2e(patent, enterprise) -> float:
+    live = library.live_library()
+    profiles = engine.ProfileMatrix.build(enterprise_profiles([enterprise.pk]), live.index)
+    ranking = engine.rank_enterprises_for([live.index.row[str(patent.pk)]], profiles, live.index)
+    return ranking.row(0)[0][1]
+
+
+def _taker_notices(user):
+    return list(user.notifications.filter(kind="taker").values_list("link", flat=True))
+
+
+def test_a_changed_profile_puts_its_enterprise_among_the_takers_and_tells_the_university(
+    market, univ_a_staff, univ_b_staff
+):
+    run_full()
+    newcomer = _taker("新来的隔膜公司", "耐高温锂电池隔膜陶瓷涂层")
+    _profile_changed(newcomer)
+
+    separator = market["separator"]
+    taker = Taker.objects.get(patent=separator, enterprise=newcomer)
+    assert taker.score == pytest.approx(_engine_p2e(separator, newcomer), abs=1e-5)
+    assert {r["code"] for r in taker.reasons} >= {"matches_need_terms"}
+    takers_page = reverse("matching:likely_takers", args=[separator.pk])
+    assert _taker_notices(univ_a_staff) == [takers_page]
+    notice = univ_a_staff.notifications.get(kind="taker")
+    assert "新来的隔膜公司" in notice.title_text and separator.title in notice.title_text
+    assert _taker_notices(univ_b_staff) == []  # the rice patent's university: nothing to say
+
+    _profile_changed(newcomer)  # the same enterprise changes again: no second push
+    assert _taker_notices(univ_a_staff) == [takers_page]
+    assert Taker.objects.filter(patent=separator, enterprise=newcomer).count() == 1
+
+
+def test_an_enterprise_that_keeps_to_itself_is_neither_listed_nor_announced(market, univ_a_staff):
+    run_full()
+    private = _taker("低调的隔膜公司", "耐高温锂电池隔膜陶瓷涂层", shown=False)
+    _profile_changed(private)
+    assert not Taker.objects.filter(enterprise=private).exists()
+    assert _taker_notices(univ_a_staff) == []
+
+
+def test_a_weak_taker_is_listed_but_not_announced(market, univ_a_staff, settings):
+    run_full()
+    newcomer = _taker("新来的隔膜公司", "耐高温锂电池隔膜陶瓷涂层")
+    settings.MATCHING_TAKER_PUSH_THRESHOLD = 100.0
+    _profile_changed(newcomer)
+    assert Taker.objects.filter(patent=market["separator"], enterprise=newcomer).exists()
+    assert _taker_notices(univ_a_staff) == []
+
+
+def test_a_full_taker_list_lets_a_better_enterprise_in_and_the_last_one_out(
+    market, monkeypatch, univ_a_staff, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "TOP_TAKERS", 2)
+    _taker("涂层材料公司", "陶瓷涂层材料")
+    _taker("农业科技公司", "水稻灌溉")
+    run_full()
+    separator = market["separator"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_patent_rematch(separator.pk)
+    before = list(Taker.objects.filter(patent=separator).values_list("enterprise__name", "score"))
+    assert [name for name, _ in before] == ["隔膜科技有限公司", "涂层材料公司"]
+
+    newcomer = _taker("新来的隔膜公司", "耐高温锂电池隔膜陶瓷涂层")
+    _profile_changed(newcomer)
+    after = list(Taker.objects.filter(patent=separator).values_list("enterprise__name", flat=True))
+    assert len(after) == 2 and "新来的隔膜公司" in after and "涂层材料公司" not in after
