@@ -289,27 +289,65 @@ def main() -> None:
     print(
         f"  the rest (load the patent, reasons, write, push): mean {statistics.mean(other):.3f} s"
     )
-    takers: list[tuple[float, dict[str, float]]] = []
-    for patent_id in (
+    patent_ids = list(
         Patent.objects.filter(IN_LIBRARY)
         .order_by("pk")[: args.placements]
         .values_list("pk", flat=True)
-    ):
-        run = MatchRun.objects.create(kind=RunKind.TAKERS, subject_id=patent_id)
+    )
+    _time_runs(
+        timer,
+        RunKind.TAKERS,
+        patent_ids,
+        f"one library patent's likely takers ranked again among {enterprises:,} enterprises "
+        f"(TAKERS run, {len(patent_ids)} patents)",
+        ("place_patent", "_replace_takers"),
+    )
+    _time_profile_runs(timer, args.placements)
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+
+
+def _time_profile_runs(timer: Timer, count: int) -> None:
+    """PROFILE runs (an enterprise changed its need) end to end, for enterprises that allow
+    being listed: their list ranked and replaced, and their place among the likely takers of
+    the patents on it (`_offer_as_taker`)."""
+    from matching import ranking, services
+    from matching.models import RunKind
+    from matching.profiles import enterprise_profiles
+
+    timer.wrap(ranking, "rank_patents_for")
+    timer.wrap(services, "_offer_as_taker")
+    ids = sorted(services.allowed_takers(services.enterprise_ids()[: 20 * count]))
+    enterprise_profiles(ids[:1])  # warm the profile query's first-use costs
+    _time_runs(
+        timer,
+        RunKind.PROFILE,
+        ids[1 : count + 1],
+        f"one changed profile re-ranked and offered as a likely taker (PROFILE run, "
+        f"{len(ids[1 : count + 1])} enterprises)",
+        ("rank_patents_for", "_offer_as_taker"),
+    )
+
+
+def _time_runs(
+    timer: Timer, kind: str, subjects: list[int], title: str, parts: tuple[str, ...]
+) -> None:
+    """One run of `kind` per subject, executed as the worker executes it, with the time spent
+    in `parts` (functions the timer wraps)."""
+    from matching import services
+    from matching.models import MatchRun
+
+    runs: list[tuple[float, dict[str, float]]] = []
+    for subject_id in subjects:
+        run = MatchRun.objects.create(kind=kind, subject_id=subject_id)
         timer.spent.clear()
         t = time.perf_counter()
         services.run_incremental(run_id=run.pk)
-        takers.append((time.perf_counter() - t, dict(timer.spent)))
-    walls = [wall for wall, _ in takers]
-    print(
-        f"one library patent's likely takers ranked again among {enterprises:,} enterprises "
-        f"(TAKERS run, {len(takers)} patents): mean {statistics.mean(walls):.2f} s, max "
-        f"{max(walls):.2f} s"
-    )
-    for name in ("place_patent", "_replace_takers"):
-        spent = [s.get(name, 0.0) for _, s in takers]
+        runs.append((time.perf_counter() - t, dict(timer.spent)))
+    walls = [wall for wall, _ in runs]
+    print(f"{title}: mean {statistics.mean(walls):.3f} s, max {max(walls):.3f} s")
+    for name in parts:
+        spent = [s.get(name, 0.0) for _, s in runs]
         print(f"  {name}: mean {statistics.mean(spent):.3f} s, max {max(spent):.3f} s")
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

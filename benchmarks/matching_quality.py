@@ -3,7 +3,8 @@
     python benchmarks/matching_quality.py                 # match_files on dev/loo and dev/split
     python benchmarks/matching_quality.py --ablation      # what each part of the engine adds
     python benchmarks/matching_quality.py --speed 100000 10000   # synthetic scale run
-    python benchmarks/matching_quality.py --takers        # likely takers: lists vs p2e ranking
+    python benchmarks/matching_quality.py --takers        # likely takers: lists vs p2e ranking,
+                                                          # and what the taker push announces
 
 The default run calls `matching.engine.match_files` exactly as `manage.py match_files` does,
 writes into a temporary directory, scores with the benchmark's own evaluate.py and prints its
@@ -239,6 +240,40 @@ def run_takers(bench: Path, ipc_titles: Path | None) -> None:
     ):
         s = ev.p2e_scores(dict(truth), lists)
         print(f"| {name} | " + " | ".join(f"{s[c]:.3f}" for c in P2E_COLS) + " |")
+    own = {pm.ids[i]: {index.ids[r] for r, _ in e2p.row(i)} for i in range(len(pm))}
+    _print_pushes(truth, own, {index.ids[r]: p2e.row(r) for r in range(index.size)}, pm.ids)
+
+
+#: what matching.services announces to a patent's university after a profile change
+PUSH_RANK = 10
+
+
+def _print_pushes(
+    truth: dict[str, set[str]],
+    own: dict[str, set[str]],
+    p2e: dict[str, list[tuple[int, float]]],
+    profile_ids: list[str],
+) -> None:
+    """What the taker push's threshold means here: an enterprise is announced to a patent's
+    university when the patent is on its own top 100, it is among the patent's PUSH_RANK best
+    and its p2e score reaches the threshold."""
+    real = {(company, pid) for pid, companies in truth.items() for company in companies}
+    reachable = sum(1 for company, pid in real if pid in own[company])
+    print(
+        f"\n{len(real)} real (company, hidden patent) pairs, {reachable} on the company's own list"
+    )
+    print("| p2e threshold | real pairs announced | pushes per enterprise |")
+    print("|---|---|---|")
+    for threshold in (0.0, 0.3, 0.4, 0.5, 0.6, 0.8):
+        pushed = {
+            (profile_ids[i], pid)
+            for pid, ranked in p2e.items()
+            for i, score in ranked[:PUSH_RANK]
+            if score >= threshold and pid in own[profile_ids[i]]
+        }
+        print(
+            f"| {threshold} | {len(pushed & real)} / {len(real)} | {len(pushed) / len(own):.1f} |"
+        )
 
 
 # --- speed: synthetic scale -----------------------------------------------------------------

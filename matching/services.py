@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -52,6 +53,7 @@ def push_threshold() -> float:
 
 
 def enterprise_ids() -> list[int]:
+    """Every active enterprise, in id order."""
     return list(
         Organisation.objects.filter(kind=OrgKind.ENTERPRISE, is_active=True)
         .order_by("pk")
@@ -207,14 +209,15 @@ def _rematch_patent(run: MatchRun) -> int:
             _trim_lists(affected)
             Taker.objects.filter(patent_id=patent_id).delete()
         return 0
-    bars = _list_bars(exclude_patent=patent_id)
-    joins = [
-        (eid, float(score))
-        for eid, score in zip(
-            placement.enterprise_ids.tolist(), placement.e2p.tolist(), strict=True
+    bar = _list_bars(placement.enterprise_ids, exclude_patent=patent_id)
+    joining = np.flatnonzero(np.isfinite(placement.e2p) & (placement.e2p > bar))
+    joins = list(
+        zip(
+            placement.enterprise_ids[joining].tolist(),
+            placement.e2p[joining].astype(float).tolist(),
+            strict=True,
         )
-        if score != float("-inf") and score > bars.get(eid, float("-inf"))
-    ]
+    )
     reasons = placement.reasons(eid for eid, _ in joins)
     rows = [
         Match(enterprise_id=eid, patent_id=patent_id, score=score, reasons=reasons[eid], run=run)
@@ -408,15 +411,27 @@ def _profiles_changed_since(when: datetime) -> bool:
     ).exists()
 
 
-def _list_bars(*, exclude_patent: int) -> dict[int, float]:
-    """Each full list's last score: what a patent must beat to join it (lists the patent is on
-    are judged without it, as it is being placed again)."""
-    return dict(
+def _list_bars(enterprise_ids_: np.ndarray, *, exclude_patent: int) -> np.ndarray:
+    """For each of these enterprises, its full list's last score: what a patent must beat to
+    join it; -inf where the list is not full. Lists the patent is on are judged without it, as
+    it is being placed again."""
+    bars = (
         Match.objects.filter(is_last=True)
         .exclude(patent_id=exclude_patent)
         .order_by()  # the model's ordering would join every list's enterprise to sort by it
         .values_list("enterprise_id", "score")
     )
+    pairs = list(bars)
+    owners = np.array([owner for owner, _ in pairs], dtype=np.int64)
+    scores = np.array([score for _, score in pairs], dtype=np.float64)
+    bar = np.full(len(enterprise_ids_), -np.inf)
+    if len(owners):
+        order = np.argsort(owners)
+        owners, scores = owners[order], scores[order]
+        at = np.minimum(np.searchsorted(owners, enterprise_ids_), len(owners) - 1)
+        full = owners[at] == enterprise_ids_
+        bar[full] = scores[at[full]]
+    return bar
 
 
 def _drop_patent(patent_id: int) -> set[int]:

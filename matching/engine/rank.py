@@ -264,16 +264,13 @@ def _profile_blocks(
     """Contiguous profile ranges whose dense block (plus prototype rows) stays within `budget`
     values: ~64 MB per score part, well under 1 GB for all parts of a block."""
     n = len(pm)
+    rows_through = np.cumsum(1 + np.diff(pm.proto_ptr))  # block rows of profiles 0..i
+    limit = budget // max(n_patents, 1)
     start = 0
     while start < n:
-        stop = start
-        rows = 0
-        while stop < n:
-            extra = 1 + int(pm.proto_ptr[stop + 1] - pm.proto_ptr[stop])
-            if stop > start and (rows + extra) * max(n_patents, 1) > budget:
-                break
-            rows += extra
-            stop += 1
+        before = int(rows_through[start - 1]) if start else 0
+        # the longest run from `start` within the budget, and never less than one profile
+        stop = max(start + 1, int(np.searchsorted(rows_through, before + limit, side="right")))
         yield start, stop
         start = stop
 

@@ -17,7 +17,7 @@ of each list only, never inside the scoring loops.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,18 +116,25 @@ class Explainer:
     def _profile_terms(self, i: int) -> list[str]:
         """Keywords, then distinctive words of the need description (by idf, highest first)."""
         if i not in self._need_words:
-            words = self.pm.need_words[i]
-            self._learn_idf(words)
-            words = sorted(words, key=lambda w: -self._idf[w])
-            self._need_words[i] = list(dict.fromkeys([*self.pm.need_terms(i), *words]))
-            self._learn_buckets(self._need_words[i])
+            self._learn_profiles([i])
         return self._need_words[i]
+
+    def _learn_profiles(self, rows: Iterable[int]) -> None:
+        """`_profile_terms` of many profiles, their idf and buckets hashed together (a placement
+        explains hundreds of profiles a worker may not have explained before)."""
+        new = [i for i in dict.fromkeys(rows) if i not in self._need_words]
+        self._learn_idf([w for i in new for w in self.pm.need_words[i]])
+        for i in new:
+            words = sorted(self.pm.need_words[i], key=lambda w: -self._idf[w])
+            self._need_words[i] = list(dict.fromkeys([*self.pm.need_terms(i), *words]))
+        self._learn_buckets([t for i in new for t in self._need_words[i]])
 
     def _terms_present(self, terms: Sequence[str], x: sp.csr_matrix) -> np.ndarray:
         """(rows of x, terms) booleans: the row holds every bucket of the term (the check
         for all pairs at once; a term without buckets is never present)."""
         out = np.zeros((x.shape[0], len(terms)), dtype=bool)
-        per_term = [self.buckets(t) for t in terms]
+        self._learn_buckets(terms)
+        per_term = [self._buckets[t] for t in terms]
         flat = [b for buckets in per_term for b in buckets]
         if not flat or x.nnz == 0:
             return out
@@ -185,13 +192,14 @@ class Explainer:
         union = np.unique(np.concatenate([np.zeros(0, np.int64), *liked]))
         union_sims = cross_few(self.index.x[union], x)[:, 0]
         buckets_of_patent = set(x.indices.tolist())
+        self._learn_profiles(rows)
         out = []
         for i, liked_rows in zip(rows, liked, strict=True):
             found = [
                 term
-                for term in self._profile_terms(i)
+                for term in self._need_words[i]
                 if x.nnz
-                and (buckets := self.buckets(term))
+                and (buckets := self._buckets[term])
                 and all(b in buckets_of_patent for b in buckets)
             ]
             sims = union_sims[np.searchsorted(union, liked_rows)]

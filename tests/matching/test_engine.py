@@ -28,6 +28,7 @@ from matching.engine import (
 )
 from matching.engine.features import hash_char_ngrams, hash_words
 from matching.engine.ipc import codes_of, industry_prefixes
+from matching.engine.rank import _profile_blocks
 from matching.engine.text import _CJK_ONLY, Segmenter, ipc_domain_terms, normalise
 
 PATENTS = [
@@ -246,6 +247,22 @@ def test_scores_are_deterministic_and_block_independent(index: PatentIndex) -> N
     assert np.array_equal(one.items[0], a.items[4])
 
 
+def test_profiles_are_scored_in_the_longest_blocks_the_memory_budget_allows(
+    index: PatentIndex,
+) -> None:
+    liked = [[], ["sep1"], ["sep1", "sep2", "img1"], [], ["img1", "sep2"], []]
+    pm = ProfileMatrix.build(
+        [profile(f"e{i}", liked_patents=ids) for i, ids in enumerate(liked)], index
+    )
+    rows = 1 + np.diff(pm.proto_ptr)  # a profile's dense rows: itself and its prototypes
+    assert rows.tolist() == [1, 2, 4, 1, 3, 1]
+    n_patents, budget = 10, 50  # five rows per block
+    blocks = list(_profile_blocks(pm, n_patents, budget))
+    assert blocks == [(0, 2), (2, 4), (4, 6)]
+    assert list(_profile_blocks(pm, n_patents, 20)) == [(i, i + 1) for i in range(6)]
+    assert list(_profile_blocks(pm, 1, 10**6)) == [(0, 6)]
+
+
 # --- reasons ----------------------------------------------------------------------------------
 
 
@@ -374,12 +391,13 @@ def test_explaining_one_patent_to_many_profiles_gives_each_pairs_reasons(
         index,
     )
     explainer = Explainer(profiles, index)
+    together = Explainer(profiles, index)  # learns every profile's terms in one go
     batch = index.batch()
     rows = list(range(len(profiles)))
     codes: set[str] = set()
     for col in range(index.size):
         expected = [explainer.explain(i, batch, [col])[0] for i in rows]
-        assert explainer.explain_patent(rows, batch, col) == expected
+        assert together.explain_patent(rows, batch, col) == expected
         codes |= {reason.code for reasons in expected for reason in reasons}
     assert {"similar_to_liked", "matches_need_terms", "shared_ipc"} <= codes
 

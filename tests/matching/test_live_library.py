@@ -140,6 +140,28 @@ def test_placing_a_patent_sees_a_profile_changed_after_profiles_were_cached(
     assert "matches_need_terms" in {r["code"] for r in match.reasons}
 
 
+def test_a_patent_placed_after_caching_reaches_new_enterprises_not_closed_ones(
+    market, zhejiang_university
+):
+    _run_full()
+    _rematch_patent(_separator_newcomer(zhejiang_university).pk)  # profiles now cached
+    newcomer = OrganisationFactory(kind="enterprise", name="新隔膜材料公司", province_id="330000")
+    EnterpriseProfileFactory(organisation=newcomer)
+    TechnologyNeedFactory(enterprise=newcomer, title="锂电池隔膜", keywords=["隔膜"])
+    closed = market["enterprise"]
+    closed.is_active = False
+    closed.save()
+    coating = LibraryPatentFactory(
+        organisation=zhejiang_university,
+        title="一种锂电池隔膜陶瓷涂层",
+        ipc_main="H01M 50/449",
+        ipc_subclass="H01M",
+    )
+    _rematch_patent(coating.pk)
+    assert Match.objects.filter(enterprise=newcomer, patent=coating).exists()
+    assert not Match.objects.filter(enterprise=closed, patent=coating).exists()
+
+
 def test_a_snapshot_left_by_another_database_is_ignored(market, settings):
     folder = settings.MATCHING_INDEX_DIR
     folder.mkdir(parents=True)
