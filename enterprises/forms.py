@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.widgets import DatePicker
 from enterprises.models import (
     DealKind,
     EnterpriseSize,
@@ -127,9 +128,7 @@ class NeedForm(forms.Form):
     region_preference = forms.ModelChoiceField(
         label=_("Preferred region"), queryset=Region.objects.filter(level=1), required=False
     )
-    deadline = forms.DateField(
-        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DatePicker())
     status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -190,9 +189,7 @@ class DealRecordForm(forms.Form):
     licence_type = forms.ChoiceField(
         label=_("Licence type"), choices=[("", "—"), *LicenceType.choices], required=False
     )
-    contract_date = forms.DateField(
-        label=_("Contract date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    contract_date = forms.DateField(label=_("Contract date"), widget=DatePicker(), required=False)
     amount = forms.DecimalField(label=_("Amount (yuan)"), required=False, decimal_places=2)
     registration_no = forms.CharField(
         label=_("Transfer registration or licence filing number"), max_length=50, required=False

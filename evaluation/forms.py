@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.widgets import DatePicker
 from evaluation.models import (
     AppraisalInstitution,
     Appraiser,
@@ -19,7 +20,7 @@ from evaluation.models import (
 )
 from patents.models import Patent
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DatePicker()
 
 
 class ProfileForm(forms.ModelForm):

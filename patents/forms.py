@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from accounts.widgets import DatePicker
 from patents.models import Patent, SpotCheckResult
 from patents.services.records import EDITABLE_FIELDS
 from patents.services.review import ReviewAction
@@ -30,8 +31,8 @@ class PatentForm(forms.ModelForm):
         model = Patent
         fields = [f for f in EDITABLE_FIELDS if f not in ("ipc_other", "patentees", "inventors")]
         widgets = {
-            "application_date": forms.DateInput(attrs={"type": "date"}),
-            "grant_date": forms.DateInput(attrs={"type": "date"}),
+            "application_date": DatePicker(),
+            "grant_date": DatePicker(),
             "abstract": forms.Textarea(attrs={"rows": 4}),
             "application_field": forms.Textarea(attrs={"rows": 2}),
             "target_products": forms.Textarea(attrs={"rows": 2}),

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from enterprises import services
 from enterprises.models import PatentSubscription, TechnologyNeed, TopicSubscription
 from notifications.models import Notification
 from patents.models import ChangeSource, PatentChange
 from tests.enterprises.factories import LibraryPatentFactory, TechnologyNeedFactory
+from tests.forms import rendered_values
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +181,17 @@ def test_subscriptions_are_private_and_for_enterprises(
     response = client.post("/api/subscriptions/", {"name": "x", "keywords": "y"})
     assert response.status_code == 403
     assert TopicSubscription.objects.count() == 1
+
+
+def test_saving_an_untouched_need_in_chinese_keeps_its_deadline(client, enterprise_user):
+    need = TechnologyNeedFactory(
+        enterprise=enterprise_user.organisation, deadline=datetime.date(2027, 6, 30)
+    )
+    client.force_login(enterprise_user)
+    url = reverse("enterprises:need_edit", args=[need.pk])
+    with translation.override("zh-hans"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        response = client.post(url, rendered_values(page), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert need.deadline == datetime.date(2027, 6, 30)

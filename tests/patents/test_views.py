@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from patents.models import Patent, PatentChange, ReviewStatus, SpotCheck
 from patents.services import spotchecks
 from tests.factories import PatentFactory
+from tests.forms import rendered_values
 from tests.patents.factories import indexed_patent
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +235,24 @@ def test_home_shows_inventory_counts(client, college_staff, zhejiang_university,
     page = client.get(reverse("home")).content.decode()
     assert 'data-testid="count-my-queue">1<' in page
     assert reverse("patents:inventory") in page
+
+
+def test_saving_an_untouched_record_in_chinese_keeps_its_dates(client, univ_a_staff):
+    """Chinese pages format dates as 2022/01/28, which a browser's date picker shows as empty
+    and submits empty: the form must render ISO dates whatever the language."""
+    patent = PatentFactory(
+        organisation=univ_a_staff.organisation,
+        application_date=datetime.date(2022, 1, 28),
+        grant_date=datetime.date(2023, 6, 28),
+    )
+    client.force_login(univ_a_staff)
+    url = reverse("patents:edit", args=[patent.pk])
+    with translation.override("zh-hans"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        response = client.post(url, rendered_values(page), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 302
+    patent.refresh_from_db()
+    assert (patent.application_date, patent.grant_date) == (
+        datetime.date(2022, 1, 28),
+        datetime.date(2023, 6, 28),
+    )
