@@ -28,7 +28,7 @@ class _FormValues(HTMLParser):
             self.forms.append({})
             return
         name = a.get("name")
-        if not self.forms or not name and tag != "option":
+        if not self.forms or (not name and tag != "option"):
             return
         values = self.forms[-1]
         kind = a.get("type", "text")
