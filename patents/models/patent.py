@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -103,7 +104,10 @@ class Patent(models.Model):
         _("value self-grade"), max_length=1, choices=ValueGrade.choices, blank=True
     )
     maturity = models.PositiveSmallIntegerField(
-        _("technology maturity (TRL 1–9)"), null=True, blank=True
+        _("technology maturity (TRL 1–9)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
     )
     industry = models.ForeignKey(
         "refdata.Industry",
@@ -126,16 +130,30 @@ class Patent(models.Model):
         _("open licence fee basis"), max_length=24, choices=OpenLicenceFeeBasis.choices, blank=True
     )
     open_licence_fee_amount = models.DecimalField(
-        _("open licence fee (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("open licence fee (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     open_licence_royalty_rate = models.DecimalField(
-        _("open licence royalty rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("open licence royalty rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     open_licence_payment_method = models.CharField(
         _("open licence payment method"), max_length=200, blank=True
     )
+    # A patent's term is at most 20 years, so no licence on it can run longer.
     open_licence_period_years = models.PositiveSmallIntegerField(
-        _("open licence period (years)"), null=True, blank=True
+        _("open licence period (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
     is_fiscally_funded = models.BooleanField(_("from a fiscally funded project"), default=False)
     implementation_status = models.CharField(

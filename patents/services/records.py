@@ -125,7 +125,7 @@ def _normalise(fields: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[
     return values
 
 
-def _check_record(patent: Patent, errors: dict[str, list[str]]) -> None:
+def check_record(patent: Patent, errors: dict[str, list[str]]) -> None:
     """Rules across fields (DOMAIN.md §8.2 for open licences)."""
     if patent.department_id and patent.department.organisation_id != patent.organisation_id:  # type: ignore[union-attr]
         errors.setdefault("department", []).append(
@@ -184,7 +184,7 @@ def _validate_and_save(
                 _("This institution already has a record for application number %(number)s.")
                 % {"number": patent.application_no}
             )
-    _check_record(patent, errors)
+    check_record(patent, errors)
     try:
         patent.full_clean(exclude=["organisation", "search_text"], validate_constraints=False)
     except ValidationError as exc:

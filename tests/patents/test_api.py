@@ -143,3 +143,27 @@ def test_spot_check_api(client, bureau_zj, bureau_gd, enterprise_user, zhejiang_
     )
     assert response.status_code == 403
     assert SpotCheck.objects.count() == 1
+
+
+def test_out_of_range_numbers_are_400_per_field_and_write_nothing(client, univ_a_staff, draft):
+    """Maturity is a TRL (1–9), a royalty a percentage, a licence no longer than a patent's
+    term: the database's own rules must never surface as a server error."""
+    client.force_login(univ_a_staff)
+    response = client.patch(
+        reverse("api:patent-detail", args=[draft.pk]),
+        {
+            "maturity": 0,
+            "open_licence_royalty_rate": "150",
+            "open_licence_fee_amount": "-100",
+            "open_licence_period_years": 40000,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "maturity": ["Ensure this value is greater than or equal to 1."],
+        "open_licence_royalty_rate": ["Ensure this value is less than or equal to 100."],
+        "open_licence_fee_amount": ["Ensure this value is greater than or equal to 0."],
+        "open_licence_period_years": ["Ensure this value is less than or equal to 20."],
+    }
+    assert not PatentChange.objects.exists()
