@@ -99,6 +99,11 @@ LOGINS: list[tuple[str, str, str, str | None, str]] = [
     ("appraiser", "浙江中衡专利资产评估有限公司", Role.ADMIN, None, "appraisal institution"),
 ]
 
+# (given name, surname) of logins that need a name. The inventor sees the patents naming them
+# (patents.selectors.patents_for), so the demo inventor is 黄明, an inventor on three of 浙江大学's
+# demo patents (patents.demo is seeded, so they are the same on every load); 黄明艳's are not his.
+NAMES: dict[str, tuple[str, str]] = {"zju_inventor": ("明", "黄")}
+
 
 def load_organisations() -> dict[str, Organisation]:
     orgs: dict[str, Organisation] = {}
@@ -127,10 +132,13 @@ def load_users(orgs: dict[str, Organisation]) -> list[tuple[str, str]]:
             if department_name
             else None
         )
+        first_name, last_name = NAMES.get(username, ("", ""))
         if not User.objects.filter(username=username).exists():
             user = User(
                 username=username,
                 email=f"{username}@demo.panhuo.localhost",
+                first_name=first_name,
+                last_name=last_name,
                 organisation=org,
                 role=role,
                 department=department,
@@ -138,5 +146,10 @@ def load_users(orgs: dict[str, Organisation]) -> list[tuple[str, str]]:
             user.set_password(DEMO_PASSWORD)
             user.full_clean()
             user.save()
+        elif first_name:
+            # Demos loaded before the login had a name get it, without touching one set since.
+            User.objects.filter(username=username, first_name="", last_name="").update(
+                first_name=first_name, last_name=last_name
+            )
         printed.append((username, description))
     return printed

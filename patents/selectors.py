@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
 from accounts.access import scope_to_owner
@@ -44,11 +43,8 @@ def patents_for(user: User | AnonymousUser) -> QuerySet[Patent]:
     if user.role == Role.COLLEGE_STAFF:
         return queryset.filter(department__isnull=False, department=user.department)
     if user.role == Role.INVENTOR:
-        name = _inventor_name(user)
-        if connections[queryset.db].vendor == "postgresql":
-            return queryset.filter(inventors__contains=[name])
-        # SQLite has no JSON containment; match the quoted name inside the stored JSON text.
-        return queryset.filter(inventors__icontains=f'"{name}"')
+        # A whole name in the list (patents.models.lookups): 张伟 must not see 张伟明's patents.
+        return queryset.filter(inventors__has_item=_inventor_name(user))
     return queryset
 
 

@@ -1,5 +1,6 @@
 from patents.models.history import ChangeSource, PatentChange
 from patents.models.imports import ImportJob, ImportRowError, ImportStatus
+from patents.models.lookups import HasItem
 from patents.models.patent import (
     IN_LIBRARY,
     DealForm,
@@ -19,6 +20,7 @@ __all__ = [
     "IN_LIBRARY",
     "ChangeSource",
     "DealForm",
+    "HasItem",
     "ImplementationStatus",
     "ImportJob",
     "ImportRowError",
