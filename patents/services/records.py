@@ -11,10 +11,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import PATENT_OWNER_KINDS, Organisation, Role, User
 from patents.models import ChangeSource, LegalStatus, OpenLicenceFeeBasis, Patent, ReviewStatus
+from patents.models.patent import add_years
 from patents.numbers import normalise_ipc, parse_application_number, parse_ipc_list
 from patents.search import search_text_for
 from patents.services import history
@@ -139,8 +142,17 @@ def check_record(patent: Patent, errors: dict[str, list[str]]) -> None:
         errors.setdefault("grant_date", []).append(
             _("The grant date is before the application date.")
         )
-    if not patent.offers_open_licence:
-        return
+    if patent.offers_open_licence:
+        check_open_licence(patent, errors)
+
+
+def check_open_licence(patent: Patent, errors: dict[str, list[str]]) -> None:
+    """Whether `patent` may be offered, and taken, under an open licence on its recorded terms
+    (Implementing Rules Art. 85/86, DOMAIN.md §8.2): granted and in force, not also offered for an
+    exclusive licence, the fee basis with the amount and/or rate it needs, and a period that a
+    licence taken today can run without outliving the patent. Adds {field: [messages]} to
+    `errors`. One definition for what an owner may save (check_record) and what an enterprise
+    may accept (enterprises.services.deals.accept_open_licence)."""
     if patent.legal_status != LegalStatus.VALID:
         errors.setdefault("offers_open_licence", []).append(
             _("Only a granted patent in force can be offered under an open licence.")
@@ -168,6 +180,40 @@ def check_record(patent: Patent, errors: dict[str, list[str]]) -> None:
         errors.setdefault("open_licence_period_years", []).append(
             _("Give the period of the open licence.")
         )
+    else:
+        _check_period_within_term(patent, patent.open_licence_period_years, errors)
+
+
+def _check_period_within_term(patent: Patent, years: int, errors: dict[str, list[str]]) -> None:
+    """A licence taken today for `years` must end by the patent's expiry (DOMAIN.md §8.2:
+    license_term_end ≤ patent expiry). Unknown without the application date and type."""
+    term_end, expiry = patent.term_end, patent.expiry_date
+    if term_end is None or expiry is None:
+        return
+    today = timezone.localdate()
+    if add_years(today, years) <= term_end:
+        return
+    fitting = term_end.year - today.year
+    if add_years(today, fitting) > term_end:
+        fitting -= 1
+    date = expiry.isoformat()
+    if expiry < today:
+        message = _("The patent expired on %(date)s: it cannot be licensed any more.") % {
+            "date": date
+        }
+    elif fitting < 1:
+        message = _(
+            "The patent expires on %(date)s, within a year: too soon for an open licence."
+        ) % {"date": date}
+    else:
+        message = ngettext(
+            "The open licence would run past the patent's expiry on %(date)s: give at most "
+            "%(years)d year.",
+            "The open licence would run past the patent's expiry on %(date)s: give at most "
+            "%(years)d years.",
+            fitting,
+        ) % {"date": date, "years": fitting}
+    errors.setdefault("open_licence_period_years", []).append(message)
 
 
 def _validate_and_save(

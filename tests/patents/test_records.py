@@ -4,9 +4,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from patents.models import ChangeSource, Patent, PatentChange, ReviewStatus
+from patents.models.patent import add_years
 from patents.services import records
+from tests.factories import application_no
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +184,72 @@ def test_college_staff_and_inventors_cannot_edit_records_in_review(college_staff
             "staff may change it now."
         )
     assert not PatentChange.objects.exists()
+
+
+def _open_licence(**fields):
+    return {
+        **VALID,
+        "offers_open_licence": True,
+        "open_licence_fee_basis": "lump_sum",
+        "open_licence_fee_amount": 10000,
+        **fields,
+    }
+
+
+def test_open_licence_may_not_outlive_the_patent(univ_a_staff):
+    """A utility model lasts 10 years from filing: filed 8 years ago, 2 years are left."""
+    today = timezone.localdate()
+    filed = add_years(today, -8)
+    fields = _open_licence(
+        application_no=application_no(1, year=filed.year, type_digit="2"),
+        application_date=filed,
+        open_licence_period_years=3,
+    )
+    with pytest.raises(ValidationError) as error:
+        records.create_patent(
+            organisation=univ_a_staff.organisation, fields=fields, by=univ_a_staff
+        )
+    expiry = add_years(filed, 10) - datetime.timedelta(days=1)
+    assert error.value.message_dict == {
+        "open_licence_period_years": [
+            f"The open licence would run past the patent's expiry on {expiry.isoformat()}: "
+            "give at most 2 years."
+        ]
+    }
+    assert not Patent.objects.exists()
+    patent = records.create_patent(
+        organisation=univ_a_staff.organisation,
+        fields={**fields, "open_licence_period_years": 2},
+        by=univ_a_staff,
+    )
+    assert patent.expiry_date == expiry
+
+
+@pytest.mark.parametrize(
+    ("days_left", "message"),
+    [
+        (100, "The patent expires on {expiry}, within a year: too soon for an open licence."),
+        (-400, "The patent expired on {expiry}: it cannot be licensed any more."),
+    ],
+)
+def test_open_licence_on_a_patent_at_or_past_its_term_is_refused(
+    univ_a_staff, draft, days_left, message
+):
+    """An invention lasts 20 years: filed 20 years ago, give or take `days_left`."""
+    filed = add_years(timezone.localdate(), -20) + datetime.timedelta(days=days_left)
+    with pytest.raises(ValidationError) as error:
+        records.update_patent(
+            patent=draft,
+            fields=_open_licence(
+                application_no=draft.application_no,
+                application_date=filed,
+                open_licence_period_years=1,
+            ),
+            by=univ_a_staff,
+        )
+    expiry = add_years(filed, 20) - datetime.timedelta(days=1)
+    assert error.value.message_dict == {
+        "open_licence_period_years": [message.format(expiry=expiry.isoformat())]
+    }
+    draft.refresh_from_db()
+    assert not draft.offers_open_licence
