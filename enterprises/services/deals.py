@@ -7,9 +7,10 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -20,6 +21,7 @@ from enterprises.services import intents as intent_services
 from matching import hooks as matching_hooks
 from notifications import services as notifications
 from patents.models import Patent
+from patents.services import records
 
 
 def _check_deal(
@@ -81,18 +83,53 @@ def record_deal(
     return deal
 
 
+def _field_label(name: str) -> str:
+    field = Patent._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.verbose_name)
+
+
+def _check_open_licence_may_be_taken(patent: Patent) -> None:
+    """ValidationError unless an open licence on `patent` may be taken now on its published
+    terms: in the library, offered, not under an exclusive licence (Implementing Rules Art. 86),
+    and the terms complete and valid by the same rules its owner saves them under."""
+    if not patent.is_in_library:
+        raise ValidationError(_("This patent is not in the convertible patent library."))
+    if not patent.offers_open_licence:
+        raise ValidationError(_("This patent is not offered under an open licence."))
+    if Deal.objects.filter(patent=patent, licence_type=LicenceType.EXCLUSIVE).exists():
+        raise ValidationError(
+            _("This patent is under an exclusive licence, so no open licence can be taken on it.")
+        )
+    problems: dict[str, list[str]] = {}
+    records.check_open_licence(patent, problems)
+    if problems:
+        terms = [_field_label(name) for name in problems]
+        raise ValidationError(
+            _(
+                "The open licence terms of this patent are incomplete or no longer valid "
+                "(%(terms)s), so they cannot be accepted; ask %(university)s to correct them."
+            )
+            % {"terms": get_text_list(terms, _("and")), "university": patent.organisation.name}
+        )
+
+
 def accept_open_licence(*, patent: Patent, by: User) -> Deal:
     """A verified enterprise accepts a patent's published open-licence terms: an open licence
     deal at once, without negotiation; the university is notified. The caller fetched `patent`
     through `library_for`. Raises PermissionDenied or ValidationError."""
     intent_services.ensure_may_declare(by)
-    if not patent.is_in_library:
-        raise ValidationError(_("This patent is not in the convertible patent library."))
-    if not patent.offers_open_licence:
-        raise ValidationError(_("This patent is not offered under an open licence."))
     enterprise = by.organisation
     assert enterprise is not None
     with transaction.atomic():
+        # Lock the record: the terms checked must be the terms recorded in the deal, even if
+        # the university is editing them at this moment.
+        patent = (
+            Patent.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=patent.pk)
+        )
+        _check_open_licence_may_be_taken(patent)
         if Deal.objects.filter(
             patent=patent, enterprise=enterprise, licence_type=LicenceType.OPEN
         ).exists():

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from enterprises.models import Deal, ProspectRating
+from enterprises.services import deals
 from notifications.models import Notification
+from patents.models.patent import add_years
 from tests.enterprises.factories import IntentFactory, RatingFactory
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +52,70 @@ def test_open_licence_on_a_patent_without_one_is_refused(
     assert response.status_code == 400
     assert response.json() == ["This patent is not offered under an open licence."]
     assert not Deal.objects.exists()
+
+
+def test_open_licence_without_its_terms_is_refused(
+    client, verified_enterprise, enterprise_user, library_patent
+):
+    """Terms saved before the rules, or written by a path that skipped them, are not accepted."""
+    library_patent.offers_open_licence = True
+    library_patent.open_licence_fee_basis = "royalty"
+    library_patent.save()
+    client.force_login(enterprise_user)
+    response = client.post("/api/deals/open-licence/", {"patent": library_patent.pk})
+    assert response.status_code == 400
+    assert response.json() == [
+        "The open licence terms of this patent are incomplete or no longer valid (open licence "
+        "royalty rate (%) and open licence period (years)), so they cannot be accepted; ask "
+        "浙江测试大学 to correct them."
+    ]
+    assert not Deal.objects.exists()
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "filed_years_ago", "terms"),
+    [
+        # A utility model filed nine years ago has a year left; the terms offer three.
+        ({"patent_type": "utility_model"}, 9, "open licence period (years)"),
+        ({"offers_exclusive_licence": True}, None, "offers exclusive licence"),
+    ],
+)
+def test_open_licence_on_terms_the_owner_could_not_save_now_is_refused(
+    verified_enterprise, enterprise_user, open_patent, changes, filed_years_ago, terms
+):
+    for name, value in changes.items():
+        setattr(open_patent, name, value)
+    if filed_years_ago:
+        open_patent.application_date = add_years(timezone.localdate(), -filed_years_ago)
+    open_patent.save()
+    with pytest.raises(ValidationError) as error:
+        deals.accept_open_licence(patent=open_patent, by=enterprise_user)
+    assert error.value.messages == [
+        f"The open licence terms of this patent are incomplete or no longer valid ({terms}), so "
+        "they cannot be accepted; ask 浙江测试大学 to correct them."
+    ]
+    assert not Deal.objects.exists()
+
+
+def test_open_licence_on_a_patent_under_exclusive_licence_is_refused(
+    client, verified_enterprise, enterprise_user, open_patent
+):
+    Deal.objects.create(
+        kind="licence",
+        licence_type="exclusive",
+        patent=open_patent,
+        university=open_patent.organisation,
+        enterprise=OrganisationFactory(kind="enterprise"),
+        contract_date=datetime.date(2025, 3, 1),
+    )
+    client.force_login(enterprise_user)
+    response = client.post("/api/deals/open-licence/", {"patent": open_patent.pk})
+    assert response.status_code == 400
+    assert response.json() == [
+        "This patent is under an exclusive licence, so no open licence can be taken on it."
+    ]
+    assert Deal.objects.filter(licence_type="open").count() == 0
 
 
 def test_open_licence_is_taken_once(client, verified_enterprise, enterprise_user, open_patent):
