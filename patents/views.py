@@ -129,7 +129,7 @@ def patent_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a review action."))
         return redirect("patents:detail", pk=pk)
     try:
-        review.review_patent(
+        patent = review.review_patent(
             patent=patent,
             action=form.cleaned_data["action"],
             note=form.cleaned_data["note"],
@@ -139,6 +139,7 @@ def patent_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Review step recorded."))
+        _warn(request, review.publication_warnings([patent]))
     return redirect("patents:detail", pk=pk)
 
 
@@ -164,7 +165,13 @@ def bulk_review(request: HttpRequest) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("%(count)d records updated.") % {"count": len(done)})
+        _warn(request, review.publication_warnings(done))
     return redirect("patents:inventory")
+
+
+def _warn(request: HttpRequest, warnings: list[str]) -> None:
+    for warning in warnings:
+        messages.warning(request, warning)
 
 
 @login_required

@@ -36,6 +36,9 @@ class PatentListSerializer(serializers.ModelSerializer):
 
 class PatentDetailSerializer(PatentListSerializer):
     deal_forms = serializers.ListField(child=serializers.CharField(), read_only=True)
+    # What enterprises see: an admitted record is published only while valid with prospects.
+    in_library = serializers.BooleanField(source="is_in_library", read_only=True)
+    unpublished_reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta(PatentListSerializer.Meta):
         fields = [
@@ -44,6 +47,8 @@ class PatentDetailSerializer(PatentListSerializer):
             "ipc_subclass",
             "review_note",
             "deal_forms",
+            "in_library",
+            "unpublished_reasons",
         ]
 
 

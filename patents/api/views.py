@@ -161,7 +161,9 @@ class PatentViewSet(
             note=data["note"],
             by=request.user,  # type: ignore[arg-type]
         )
-        return Response({"updated": [p.pk for p in done]})
+        return Response(
+            {"updated": [p.pk for p in done], "warnings": review.publication_warnings(done)}
+        )
 
 
 class LibraryViewSet(viewsets.ReadOnlyModelViewSet):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from patents.numbers import PatentType
@@ -272,6 +273,26 @@ class Patent(models.Model):
             and self.legal_status == LegalStatus.VALID
             and self.inventory_category == InventoryCategory.HAS_PROSPECTS
         )
+
+    @property
+    def unpublished_reasons(self) -> list[str]:
+        """Why an admitted record is not in the library enterprises see (the rule of
+        is_in_library), e.g. ["legal status Pending"]; empty if it is, or if not admitted."""
+        if self.review_status != ReviewStatus.ADMITTED:
+            return []
+        reasons = []
+        if self.legal_status != LegalStatus.VALID:
+            reasons.append(
+                gettext("legal status %(status)s") % {"status": self.get_legal_status_display()}
+            )
+        if not self.inventory_category:
+            reasons.append(gettext("no inventory category"))
+        elif self.inventory_category != InventoryCategory.HAS_PROSPECTS:
+            reasons.append(
+                gettext("inventory category %(category)s")
+                % {"category": self.get_inventory_category_display()}
+            )
+        return reasons
 
     @property
     def term_end(self) -> datetime.date | None:

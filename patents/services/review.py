@@ -11,7 +11,7 @@ Every step is recorded in the history with source "review".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -146,6 +146,21 @@ def bulk_review(
     if problems:
         raise ValidationError(problems)
     return [_apply(patent, action=action, note=note, by=by) for patent in patents]
+
+
+def publication_warnings(patents: Iterable[Patent]) -> list[str]:
+    """What to tell the reviewer about records just admitted that enterprises will not see in
+    the library, and why. Admission does not wait for them: the record is checked, and the
+    library follows the legal status by itself once the patent is granted or restored."""
+    return [
+        _(
+            "%(number)s is admitted, but it will not be published in the library (%(reasons)s): "
+            "only valid patents with conversion prospects are."
+        )
+        % {"number": patent.application_no, "reasons": "; ".join(patent.unpublished_reasons)}
+        for patent in patents
+        if patent.unpublished_reasons
+    ]
 
 
 def available_actions(*, patent: Patent, by: User) -> list[str]:

@@ -102,10 +102,23 @@ def test_bulk_review_api(client, univ_a_admin, zhejiang_university, foreign_pate
     )
     assert response.status_code == 400
     assert response.json() == ["Some of the selected records do not exist or are not yours."]
+    lapsed = patents[0]
+    lapsed.legal_status = "lapsed"
+    lapsed.save()
     response = client.post(
         url, {"action": "approve", "ids": [p.pk for p in patents]}, content_type="application/json"
     )
-    assert response.json() == {"updated": sorted(p.pk for p in patents)}
+    assert response.json() == {
+        "updated": sorted(p.pk for p in patents),
+        "warnings": [
+            f"{lapsed.application_no} is admitted, but it will not be published in the library "
+            "(legal status Lapsed (fees unpaid)): only valid patents with conversion prospects "
+            "are."
+        ],
+    }
+    detail = client.get(reverse("api:patent-detail", args=[lapsed.pk])).json()
+    assert detail["in_library"] is False
+    assert detail["unpublished_reasons"] == ["legal status Lapsed (fees unpaid)"]
 
 
 def test_spot_check_api(client, bureau_zj, bureau_gd, enterprise_user, zhejiang_university):

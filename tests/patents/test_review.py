@@ -135,3 +135,22 @@ def test_admitted_record_can_be_withdrawn_by_university_staff(univ_a_staff, zhej
     patent = PatentFactory(organisation=zhejiang_university, review_status="admitted")
     review.review_patent(patent=patent, action="return", note="抽查不合格", by=univ_a_staff)
     assert _status(patent) == ReviewStatus.RETURNED
+
+
+def test_admission_warns_about_each_record_enterprises_will_not_see(
+    univ_a_admin, zhejiang_university
+):
+    published, pending, uncategorised = (
+        PatentFactory(organisation=zhejiang_university, review_status="university_review", **f)
+        for f in ({}, {"legal_status": "pending"}, {"inventory_category": ""})
+    )
+    done = review.bulk_review(
+        patent_ids=[published.pk, pending.pk, uncategorised.pk], action="approve", by=univ_a_admin
+    )
+    assert {_status(p) for p in (published, pending, uncategorised)} == {ReviewStatus.ADMITTED}
+    assert review.publication_warnings(done) == [
+        f"{pending.application_no} is admitted, but it will not be published in the library "
+        "(legal status Pending): only valid patents with conversion prospects are.",
+        f"{uncategorised.application_no} is admitted, but it will not be published in the "
+        "library (no inventory category): only valid patents with conversion prospects are.",
+    ]

@@ -110,6 +110,56 @@ def test_invalid_review_step_shows_the_reason(client, univ_a_staff, draft):
     assert not PatentChange.objects.exists()
 
 
+def test_admitted_record_not_in_force_says_it_is_not_published_and_why(
+    client, univ_a_staff, enterprise_user, zhejiang_university
+):
+    pending = PatentFactory(
+        organisation=zhejiang_university, review_status="admitted", legal_status="pending"
+    )
+    client.force_login(univ_a_staff)
+    page = client.get(reverse("patents:detail", args=[pending.pk])).content.decode()
+    assert "Admitted, not published: legal status Pending" in page
+    assert "Admitted to the library" not in page
+    assert reverse("patents:library_detail", args=[pending.pk]) not in page
+    inventory = client.get(reverse("patents:inventory")).content.decode()
+    assert 'title="legal status Pending">Admitted, not published</span>' in inventory
+    # ... which is what enterprises see:
+    client.force_login(enterprise_user)
+    assert client.get(reverse("api:library-detail", args=[pending.pk])).status_code == 404
+
+
+def test_published_record_says_admitted_and_links_to_the_library(
+    client, univ_a_staff, zhejiang_university
+):
+    published = PatentFactory(organisation=zhejiang_university, review_status="admitted")
+    client.force_login(univ_a_staff)
+    page = client.get(reverse("patents:detail", args=[published.pk])).content.decode()
+    assert "Admitted to the library" in page and "not published" not in page
+    assert reverse("patents:library_detail", args=[published.pk]) in page
+
+
+def test_admitting_a_pending_record_warns_it_will_not_be_published(
+    client, univ_a_staff, zhejiang_university
+):
+    pending = PatentFactory(
+        organisation=zhejiang_university,
+        review_status=ReviewStatus.UNIVERSITY_REVIEW,
+        legal_status="pending",
+    )
+    client.force_login(univ_a_staff)
+    response = client.post(
+        reverse("patents:review", args=[pending.pk]), {"action": "approve"}, follow=True
+    )
+    page = response.content.decode()
+    assert "Review step recorded." in page
+    assert (
+        f"{pending.application_no} is admitted, but it will not be published in the library "
+        "(legal status Pending): only valid patents with conversion prospects are."
+    ) in page
+    pending.refresh_from_db()
+    assert pending.review_status == ReviewStatus.ADMITTED
+
+
 def test_bulk_submit_from_the_inventory(client, univ_a_staff, zhejiang_university):
     patents = PatentFactory.create_batch(2, organisation=zhejiang_university)
     client.force_login(univ_a_staff)
