@@ -7,11 +7,19 @@ from decimal import Decimal
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PATENT_OWNER_KINDS, Organisation
-from patents.models import DealForm, LegalStatus, Patent, PatentType, ReviewStatus
+from patents.models import (
+    LIBRARY_LEGAL_STATUS,
+    DealForm,
+    Patent,
+    PatentType,
+    ReviewStatus,
+    ValueGrade,
+)
 from patents.pagination import SortKey
 from patents.search import facet_filter, keyword_filter
 from refdata.models import Region
@@ -70,18 +78,28 @@ class LibraryFilter(django_filters.FilterSet):
     patent_type = django_filters.ChoiceFilter(
         choices=PatentType.choices, method="filter_patent_type", label=_("Patent type")
     )
-    legal_status = django_filters.ChoiceFilter(choices=LegalStatus.choices, label=_("Legal status"))
+    # Only what the library can hold: offering "pending" or "lapsed" would only ever find nothing.
+    legal_status = django_filters.ChoiceFilter(
+        choices=[(LIBRARY_LEGAL_STATUS.value, LIBRARY_LEGAL_STATUS.label)], label=_("Legal status")
+    )
     deal_form = django_filters.ChoiceFilter(
         choices=DealForm.choices, method="filter_deal_form", label=_("Deal form")
     )
     open_licence = django_filters.BooleanFilter(
-        method="filter_open_licence", label=_("Open licence offered")
+        method="filter_open_licence",
+        label=_("Open licence offered"),
+        # A plain select, so it is styled like the other dropdowns (the `bs` template filter
+        # does not know NullBooleanSelect and rendered it as a text box); "true"/"false" as before.
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
     )
     maturity_min = django_filters.NumberFilter(
         method="filter_maturity_min", label=_("Maturity from (TRL)")
     )
     maturity_max = django_filters.NumberFilter(
         method="filter_maturity_max", label=_("Maturity up to (TRL)")
+    )
+    value_grade = django_filters.ChoiceFilter(
+        choices=ValueGrade.choices, label=_("Value self-grade")
     )
     sort = django_filters.ChoiceFilter(
         choices=[(name, label) for name, (label, _key) in SORTS.items()],

@@ -3,6 +3,7 @@ from patents.models.imports import ImportJob, ImportRowError, ImportStatus
 from patents.models.lookups import HasItem
 from patents.models.patent import (
     IN_LIBRARY,
+    LIBRARY_LEGAL_STATUS,
     DealForm,
     ImplementationStatus,
     InventoryCategory,
@@ -18,6 +19,7 @@ from patents.models.spotcheck import SpotCheck, SpotCheckItem, SpotCheckResult
 
 __all__ = [
     "IN_LIBRARY",
+    "LIBRARY_LEGAL_STATUS",
     "ChangeSource",
     "DealForm",
     "HasItem",

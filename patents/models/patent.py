@@ -91,6 +91,10 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
+#: The legal status of every patent in the library: it publishes only granted patents in force.
+LIBRARY_LEGAL_STATUS = LegalStatus.VALID
+
+
 class Patent(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -270,7 +274,7 @@ class Patent(models.Model):
     def is_in_library(self) -> bool:
         return (
             self.review_status == ReviewStatus.ADMITTED
-            and self.legal_status == LegalStatus.VALID
+            and self.legal_status == LIBRARY_LEGAL_STATUS
             and self.inventory_category == InventoryCategory.HAS_PROSPECTS
         )
 
@@ -281,7 +285,7 @@ class Patent(models.Model):
         if self.review_status != ReviewStatus.ADMITTED:
             return []
         reasons = []
-        if self.legal_status != LegalStatus.VALID:
+        if self.legal_status != LIBRARY_LEGAL_STATUS:
             reasons.append(
                 gettext("legal status %(status)s") % {"status": self.get_legal_status_display()}
             )
@@ -324,7 +328,7 @@ def in_library(prefix: str = "") -> Q:
     return Q(
         **{
             f"{prefix}review_status": ReviewStatus.ADMITTED,
-            f"{prefix}legal_status": LegalStatus.VALID,
+            f"{prefix}legal_status": LIBRARY_LEGAL_STATUS,
             f"{prefix}inventory_category": InventoryCategory.HAS_PROSPECTS,
         }
     )

@@ -6,12 +6,14 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from accounts.models import OrgKind
+from accounts.templatetags.ui import bs
 from patents.filters import LibraryFilter
 from patents.models import ReviewStatus
 from patents.pagination import SortKey, paginate
 from patents.search import all_words_query, segment
 from patents.selectors import library_for
-from tests.factories import DepartmentFactory, OrganisationFactory  # noqa: F401
+from tests.factories import DepartmentFactory, OrganisationFactory, UserFactory  # noqa: F401
 from tests.patents.factories import indexed_patent
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +254,37 @@ def test_demo_patents_are_searchable_and_loading_twice_adds_none(
     in_library = _ids(library_for(enterprise_user))
     assert in_library
     assert _filtered(enterprise_user, q="本发明") == in_library  # every abstract says it
+
+
+def test_service_institution_screens_the_library_by_value_grade(client, zhejiang_university):
+    """Service institutions look for the high-value patents: filter and column on the page, the
+    same filter on the API."""
+    high = indexed_patent(
+        organisation=zhejiang_university, review_status=ReviewStatus.ADMITTED, value_grade="A"
+    )
+    indexed_patent(
+        organisation=zhejiang_university, review_status=ReviewStatus.ADMITTED, value_grade="B"
+    )
+    indexed_patent(organisation=zhejiang_university, review_status=ReviewStatus.ADMITTED)
+    service = UserFactory(organisation=OrganisationFactory(kind=OrgKind.SERVICE_INSTITUTION))
+    client.force_login(service)
+    page = client.get(reverse("patents:library"), {"value_grade": "A"}).content.decode()
+    assert page.count('data-testid="patent-row-') == 1
+    assert f'data-testid="patent-row-{high.pk}"' in page
+    assert '<td data-testid="value-grade">A — high</td>' in page
+    response = client.get(reverse("api:library-list"), {"value_grade": "A"}).json()
+    assert [(row["id"], row["value_grade"]) for row in response["results"]] == [(high.pk, "A")]
+    assert client.get(reverse("api:library-list"), {"value_grade": "E"}).status_code == 400
+
+
+def test_filter_offers_only_what_the_library_can_hold_in_select_boxes(client, enterprise_user):
+    client.force_login(enterprise_user)
+    form = client.get(reverse("patents:library")).context["filter"].form
+    assert list(form.fields["legal_status"].choices) == [("", "---------"), ("valid", "Valid")]
+    for name in ("legal_status", "open_licence", "value_grade"):
+        assert 'class="form-select"' in str(bs(form[name])), name
+    response = client.get(reverse("api:library-list"), {"legal_status": "pending"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "legal_status": ["Select a valid choice. pending is not one of the available choices."]
+    }
