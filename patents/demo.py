@@ -5,10 +5,14 @@ from __future__ import annotations
 import itertools
 
 from accounts.models import Department, Organisation
-from patents.models import InventoryCategory, LegalStatus, Patent, ReviewStatus
+from patents.models import InventoryCategory, LegalStatus, Patent, ReviewStatus, ValueGrade
 from patents.search import build_search_text
 from patents.synthetic import generate
 from refdata.models import Industry
+
+
+def _grade(maturity: int) -> str:
+    return ValueGrade.A if maturity >= 7 else ValueGrade.B if maturity >= 5 else ValueGrade.C
 
 
 def load_patents(owners: list[Organisation], *, per_owner: int = 80) -> int:
@@ -43,6 +47,8 @@ def load_patents(owners: list[Organisation], *, per_owner: int = 80) -> int:
                     if index % 5
                     else InventoryCategory.NO_CLEAR_PROSPECTS,
                     "maturity": record.maturity,
+                    # A self-grade that follows maturity, so the library can be screened by it.
+                    "value_grade": _grade(record.maturity),
                     "industry_id": record.industry_code
                     if record.industry_code in known_industries
                     else None,

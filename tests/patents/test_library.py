@@ -254,6 +254,11 @@ def test_demo_patents_are_searchable_and_loading_twice_adds_none(
     in_library = _ids(library_for(enterprise_user))
     assert in_library
     assert _filtered(enterprise_user, q="本发明") == in_library  # every abstract says it
+    assert set(library_for(enterprise_user).values_list("value_grade", flat=True)) == {
+        "A",
+        "B",
+        "C",
+    }
 
 
 def test_service_institution_screens_the_library_by_value_grade(client, zhejiang_university):
