@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.widgets import DatePicker
+from enterprises import selectors
 from enterprises.models import (
     DealKind,
     EnterpriseSize,
@@ -22,22 +26,56 @@ from enterprises.services.needs import split_terms
 from patents.models import DealForm, PatentType
 from refdata.models import Industry, Region
 
+#: The GB/T 4754 levels the web forms list: divisions (2 digits) and groups (3 digits) keep the
+#: list usable without a search widget.
+LISTED_INDUSTRY_LEVELS = (2, 3)
+
+
+class _ListedIndustries(ModelChoiceIterator):
+    def __init__(self, field: IndustryChoiceField) -> None:
+        super().__init__(field)
+        self.queryset = field.listed
+
 
 class IndustryChoiceField(forms.ModelMultipleChoiceField):
+    """Accepts every industry the API accepts (`selectors.selectable_industries`) but lists only
+    divisions and groups, plus the industries already chosen (see `list_chosen`)."""
+
+    iterator = _ListedIndustries
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.listed = Industry.objects.filter(level__in=LISTED_INDUSTRY_LEVELS)
+        super().__init__(queryset=selectors.selectable_industries(), **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} {obj.name}"
 
+    def list_chosen(self, chosen: Iterable[Industry | str]) -> None:
+        """Also list these, so an industry stored through the API (a 4-digit class, say) shows
+        as chosen and an untouched Save keeps it instead of silently dropping it."""
+        codes = [item.pk if isinstance(item, Industry) else str(item) for item in chosen]
+        self.listed = Industry.objects.filter(Q(level__in=LISTED_INDUSTRY_LEVELS) | Q(pk__in=codes))
+        self.widget.choices = self.choices
+
 
 def _industries() -> IndustryChoiceField:
-    # Divisions (2-digit) and groups (3-digit) keep the list usable without a search widget.
-    return IndustryChoiceField(
-        label=_("Industries (GB/T 4754)"),
-        queryset=Industry.objects.filter(level__in=[2, 3]),
-        required=False,
-    )
+    return IndustryChoiceField(label=_("Industries (GB/T 4754)"), required=False)
 
 
-class RegistrationForm(forms.Form):
+class _ChoosesIndustries(forms.Form):
+    """A form with an `industries` field that keeps what is stored and what was submitted."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["industries"]
+        assert isinstance(field, IndustryChoiceField)
+        chosen = list(self.initial.get("industries") or [])
+        if self.is_bound:
+            chosen += self["industries"].value() or []
+        field.list_chosen(chosen)
+
+
+class RegistrationForm(_ChoosesIndustries):
     name = forms.CharField(label=_("Enterprise name"), max_length=200)
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=30)
     province = forms.ModelChoiceField(label=_("Province"), queryset=Region.objects.filter(level=1))
@@ -59,12 +97,8 @@ class RegistrationForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["industries"] = _industries()
 
-
-class ProfileForm(forms.Form):
+class ProfileForm(_ChoosesIndustries):
     industries = _industries()
     size = forms.ChoiceField(label=_("Size"), choices=EnterpriseSize.choices)
     tags = forms.MultipleChoiceField(
@@ -80,10 +114,6 @@ class ProfileForm(forms.Form):
     show_as_likely_taker = forms.BooleanField(
         label=_("Universities may see us as a likely taker of their patents"), required=False
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["industries"] = _industries()
 
 
 class VerificationForm(forms.Form):
@@ -104,7 +134,7 @@ class TermsField(forms.CharField):
         return split_terms(super().to_python(value) or "", on_spaces=self.on_spaces)
 
 
-class NeedForm(forms.Form):
+class NeedForm(_ChoosesIndustries):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea)
     keywords = TermsField(label=_("Keywords"), required=False, help_text=_("Separate with commas."))
@@ -130,10 +160,6 @@ class NeedForm(forms.Form):
     )
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DatePicker())
     status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["industries"] = _industries()
 
 
 class TopicForm(forms.Form):

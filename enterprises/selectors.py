@@ -27,6 +27,7 @@ from enterprises.models import (
     Verification,
 )
 from patents.models import Patent
+from refdata.models import Industry
 
 NEED_READERS = frozenset(
     {OrgKind.UNIVERSITY, OrgKind.RESEARCH_INSTITUTE, OrgKind.SERVICE_INSTITUTION}
@@ -46,6 +47,12 @@ def profile_of(user: User) -> EnterpriseProfile | None:
     if user.org_kind != OrgKind.ENTERPRISE:
         return None
     return EnterpriseProfile.objects.filter(organisation=user.organisation).first()
+
+
+def selectable_industries() -> QuerySet[Industry]:
+    """The GB/T 4754 codes a profile or need may name, at any level: the web forms and the API
+    accept the same set, so neither can store what the other would drop on its next save."""
+    return Industry.objects.all()
 
 
 def needs_for(user: User | AnonymousUser) -> QuerySet[TechnologyNeed]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from enterprises import selectors
 from enterprises.models import (
     CooperationIntent,
     Deal,
@@ -21,7 +22,7 @@ from enterprises.models import (
     TopicSubscription,
 )
 from patents.models import DealForm
-from refdata.models import Industry, Region
+from refdata.models import Region
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
@@ -61,7 +62,7 @@ class RegistrationInputSerializer(serializers.Serializer):
         queryset=Region.objects.filter(level=2), required=False, allow_null=True, default=None
     )
     industries = serializers.PrimaryKeyRelatedField(
-        queryset=Industry.objects.all(), many=True, required=False, default=list
+        queryset=selectors.selectable_industries(), many=True, required=False, default=list
     )
     size = serializers.ChoiceField(choices=EnterpriseSize.choices)
     tags = serializers.ListField(
@@ -81,7 +82,7 @@ class DecisionInputSerializer(serializers.Serializer):
 
 class NeedSerializer(serializers.ModelSerializer):
     industries = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Industry.objects.all(), required=False
+        slug_field="code", many=True, queryset=selectors.selectable_industries(), required=False
     )
     keywords = serializers.ListField(child=serializers.CharField(), required=False)
     ipc_codes = serializers.ListField(child=serializers.CharField(), required=False)
