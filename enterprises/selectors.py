@@ -9,8 +9,11 @@ everyone else their own organisation's rows, plus the sharing rules the issue se
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.access import scope_to_owner
 from accounts.models import OrgKind, Role, User
@@ -26,8 +29,8 @@ from enterprises.models import (
     TopicSubscription,
     Verification,
 )
-from patents.models import Patent
-from refdata.models import Industry
+from patents.models import Patent, PatentType
+from refdata.models import Industry, Region
 
 NEED_READERS = frozenset(
     {OrgKind.UNIVERSITY, OrgKind.RESEARCH_INSTITUTE, OrgKind.SERVICE_INSTITUTION}
@@ -133,6 +136,38 @@ def topic_subscriptions_for(user: User | AnonymousUser) -> QuerySet[TopicSubscri
     if not user.is_authenticated:
         return TopicSubscription.objects.none()
     return TopicSubscription.objects.filter(user_id=user.pk)
+
+
+def with_filter_labels(
+    topics: Iterable[TopicSubscription],
+) -> list[tuple[TopicSubscription, list[tuple[str, str]]]]:
+    """Each topic with its saved filters as people read them: (filter, value) pairs such as
+    ("Owner's province", "Zhejiang") rather than province=330000. One query per kind of code."""
+    topics = list(topics)
+
+    def codes(name: str) -> set[str]:
+        return {t.filters[name] for t in topics if name in t.filters}
+
+    names: dict[str, tuple[str, dict[str, str]]] = {
+        "ipc_subclass": (_("IPC subclass"), {}),
+        "industry": (
+            _("Industry"),
+            {i.code: str(i) for i in Industry.objects.filter(code__in=codes("industry"))},
+        ),
+        "patent_type": (_("Patent type"), {k: str(v) for k, v in PatentType.choices}),
+        "province": (
+            _("Owner's province"),
+            {r.code: str(r) for r in Region.objects.filter(code__in=codes("province"))},
+        ),
+    }
+    labelled = []
+    for topic in topics:
+        pairs = []
+        for name, value in topic.filters.items():
+            label, values = names.get(name, (name, {}))
+            pairs.append((label, values.get(value, value)))
+        labelled.append((topic, pairs))
+    return labelled
 
 
 def rating_summary(patent: Patent) -> dict[str, object]:

@@ -203,7 +203,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             return redirect("enterprises:subscriptions")
     context = {
         "form": form,
-        "topics": selectors.topic_subscriptions_for(user),
+        "topics": selectors.with_filter_labels(selectors.topic_subscriptions_for(user)),
         "patent_subscriptions": selectors.patent_subscriptions_for(user),
     }
     return render(request, "enterprises/subscriptions.html", context)
