@@ -163,7 +163,8 @@ class NeedForm(_ChoosesIndustries):
 
 
 class TopicForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    # Not "Name", which the catalogue translates as a person's name (姓名).
+    name = forms.CharField(label=_("Topic name"), max_length=100)
     keywords = forms.CharField(label=_("Keywords"), max_length=300, required=False)
     ipc_subclass = forms.CharField(label=_("IPC subclass"), max_length=4, required=False)
     patent_type = forms.ChoiceField(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from enterprises import services
 from enterprises.models import TopicSubscription
@@ -130,3 +131,12 @@ def test_subscriptions_page_shows_filters_by_their_names(client, enterprise_user
     assert "Owner&#x27;s province: Zhejiang" in page
     assert "Industry: 38 电气机械和器材制造业" in page
     assert "Patent type: Invention" in page
+
+
+def test_topic_name_is_not_translated_as_a_persons_name(client, enterprise_user):
+    client.force_login(enterprise_user)
+    with translation.override("zh-hans"):
+        page = client.get(
+            reverse("enterprises:subscriptions"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+        ).content.decode()
+    assert "姓名" not in page
