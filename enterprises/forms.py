@@ -20,6 +20,7 @@ from enterprises.models import (
     IntentKind,
     LicenceType,
     NeedStatus,
+    ProspectScore,
     RatingReason,
 )
 from enterprises.services.needs import split_terms
@@ -224,10 +225,17 @@ class DealRecordForm(forms.Form):
 
 
 class RatingForm(forms.Form):
+    # No score is preselected: an untouched Save must not record a 1, which matching reads as
+    # "not for us".
     score = forms.TypedChoiceField(
         label=_("Industrialization prospects"),
-        choices=[(i, str(i)) for i in range(1, 6)],
+        choices=[("", _("Choose a score")), *ProspectScore.choices],
         coerce=int,
+        help_text=_(
+            "How likely is it that this patent is turned into products and brought to market? "
+            "1 is poor, 5 excellent."
+        ),
+        error_messages={"required": _("Choose a score from 1 (poor) to 5 (excellent).")},
     )
     reasons = forms.MultipleChoiceField(
         label=_("Reasons"),

@@ -323,6 +323,17 @@ class RatingReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ProspectScore(models.IntegerChoices):
+    """How well a patent could be industrialized, in an enterprise's view. Matching reads 1 and 2
+    as "not for us" (matching.profiles.POOR_RATING), so the scale is spelled out on the form."""
+
+    POOR = 1, _("1 – poor prospects")
+    WEAK = 2, _("2 – weak prospects")
+    FAIR = 3, _("3 – fair prospects")
+    GOOD = 4, _("4 – good prospects")
+    EXCELLENT = 5, _("5 – excellent prospects")
+
+
 class ProspectRating(models.Model):
     patent = models.ForeignKey(
         "patents.Patent", on_delete=models.CASCADE, related_name="prospect_ratings"
@@ -333,7 +344,9 @@ class ProspectRating(models.Model):
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    score = models.PositiveSmallIntegerField(_("industrialization prospects (1–5)"))
+    score = models.PositiveSmallIntegerField(
+        _("industrialization prospects (1–5)"), choices=ProspectScore.choices
+    )
     reasons = models.JSONField(_("reasons"), default=list, blank=True)  # RatingReason values
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -115,8 +115,21 @@ def intents_for(user: User | AnonymousUser) -> QuerySet[CooperationIntent]:
     )
 
 
+#: Ratings others may count: only verified enterprises rate, and a rating an enterprise gave
+#: before that rule, while unverified, must not weigh in statistics or on patent pages.
+_BY_VERIFIED_ENTERPRISE = Q(
+    enterprise__enterprise_profile__verification_status=Verification.VERIFIED
+)
+
+
 def ratings_for(user: User | AnonymousUser) -> QuerySet[ProspectRating]:
-    return _both_sides(ProspectRating.objects.select_related("patent", "enterprise"), user)
+    """Ratings: the rating enterprise's own; a university's on its patents (college staff: their
+    college's), a bureau's in its province on either side, the national level's all, each of
+    these only by verified enterprises."""
+    ratings = _both_sides(ProspectRating.objects.select_related("patent", "enterprise"), user)
+    if isinstance(user, User) and user.org_kind == OrgKind.ENTERPRISE:
+        return ratings
+    return ratings.filter(_BY_VERIFIED_ENTERPRISE)
 
 
 def deals_for(user: User | AnonymousUser) -> QuerySet[Deal]:
@@ -171,8 +184,9 @@ def with_filter_labels(
 
 
 def rating_summary(patent: Patent) -> dict[str, object]:
-    """Aggregate shown on the patent page: count and average score."""
-    return ProspectRating.objects.filter(patent=patent).aggregate(
+    """Aggregate shown on the patent page: count and average score of verified enterprises'
+    ratings."""
+    return ProspectRating.objects.filter(_BY_VERIFIED_ENTERPRISE, patent=patent).aggregate(
         count=Count("id"), average=Avg("score")
     )
 

@@ -300,7 +300,13 @@ def accept_open_licence(request: HttpRequest, pk: int) -> HttpResponse:
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     item = get_object_or_404(library_for(user), pk=pk)
-    _require_enterprise(user)
+    try:
+        # Say so before showing a form that would be refused on Save.
+        services.ensure_may_rate(by=user, patent=item)
+    except (PermissionDenied, ValidationError) as exc:
+        reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        context = {"reason": reason, "patent": item}
+        return render(request, "enterprises/refused.html", context, status=403)
     existing = selectors.ratings_for(user).filter(patent=item).first()
     initial = (
         {"score": existing.score, "reasons": existing.reasons, "comment": existing.comment}
