@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.widgets import DatePicker
 from enterprises import selectors
 from enterprises.models import (
+    Deal,
     DealKind,
     EnterpriseSize,
     EnterpriseTag,
@@ -26,6 +28,19 @@ from enterprises.models import (
 from enterprises.services.needs import split_terms
 from patents.models import DealForm, PatentType
 from refdata.models import Industry, Region
+
+
+def model_field(model: type[models.Model], name: str, **kwargs: Any) -> forms.Field:
+    """The form field Django makes for a model field, carrying the model field's validators
+    as well (formfield() leaves them out): limits such as max_length, max_digits or a minimum
+    are defined once, on the model, and the form refuses what the database would."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    formfield = field.formfield(**kwargs)
+    assert formfield is not None
+    formfield.validators.extend(v for v in field.validators if v not in formfield.validators)
+    return formfield
+
 
 #: The GB/T 4754 levels the web forms list: divisions (2 digits) and groups (3 digits) keep the
 #: list usable without a search widget.
@@ -218,9 +233,9 @@ class DealRecordForm(forms.Form):
         label=_("Licence type"), choices=[("", "—"), *LicenceType.choices], required=False
     )
     contract_date = forms.DateField(label=_("Contract date"), widget=DatePicker(), required=False)
-    amount = forms.DecimalField(label=_("Amount (yuan)"), required=False, decimal_places=2)
-    registration_no = forms.CharField(
-        label=_("Transfer registration or licence filing number"), max_length=50, required=False
+    amount = model_field(Deal, "amount", label=_("Amount (yuan)"))
+    registration_no = model_field(
+        Deal, "registration_no", label=_("Transfer registration or licence filing number")
     )
 
 

@@ -8,13 +8,11 @@ from enterprises import selectors
 from enterprises.models import (
     CooperationIntent,
     Deal,
-    DealKind,
     EnterpriseProfile,
     EnterpriseSize,
     EnterpriseTag,
     Frequency,
     IntentKind,
-    LicenceType,
     NeedStatus,
     ProspectRating,
     RatingReason,
@@ -159,16 +157,13 @@ class IntentInputSerializer(serializers.Serializer):
     message = serializers.CharField(allow_blank=True)
 
 
-class DealInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=DealKind.choices)
-    licence_type = serializers.ChoiceField(
-        choices=LicenceType.choices, required=False, default="", allow_blank=True
-    )
-    contract_date = serializers.DateField()
-    amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
-    )
-    registration_no = serializers.CharField(required=False, default="", allow_blank=True)
+class DealInputSerializer(serializers.ModelSerializer):
+    """Parses only (record_deal writes); fields built from the model's, so its limits, such as
+    the amount's digits and the registration number's length, are defined once."""
+
+    class Meta:
+        model = Deal
+        fields = ["kind", "licence_type", "contract_date", "amount", "registration_no"]
 
 
 class RatingSerializer(serializers.ModelSerializer):
