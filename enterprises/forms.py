@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.widgets import DatePicker
 from enterprises import selectors
 from enterprises.models import (
+    CooperationIntent,
     Deal,
     DealKind,
     EnterpriseSize,
@@ -22,8 +23,10 @@ from enterprises.models import (
     IntentKind,
     LicenceType,
     NeedStatus,
+    ProspectRating,
     ProspectScore,
     RatingReason,
+    TechnologyNeed,
 )
 from enterprises.services.needs import split_terms
 from patents.models import DealForm, PatentType
@@ -167,10 +170,8 @@ class NeedForm(_ChoosesIndustries):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    budget_min = forms.DecimalField(
-        label=_("Budget from (10,000 yuan)"), required=False, min_value=0
-    )
-    budget_max = forms.DecimalField(label=_("Budget to (10,000 yuan)"), required=False, min_value=0)
+    budget_min = model_field(TechnologyNeed, "budget_min", label=_("Budget from (10,000 yuan)"))
+    budget_max = model_field(TechnologyNeed, "budget_max", label=_("Budget to (10,000 yuan)"))
     region_preference = forms.ModelChoiceField(
         label=_("Preferred region"), queryset=Region.objects.filter(level=1), required=False
     )
@@ -216,8 +217,9 @@ class IntentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    message = forms.CharField(
-        label=_("Message to the university"), widget=forms.Textarea, required=False
+    # Not required here: the service says what an empty message lacks.
+    message = model_field(
+        CooperationIntent, "message", label=_("Message to the university"), required=False
     )
 
 
@@ -258,6 +260,6 @@ class RatingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    comment = model_field(
+        ProspectRating, "comment", label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2})
     )

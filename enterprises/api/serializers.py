@@ -151,10 +151,17 @@ class IntentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IntentInputSerializer(serializers.Serializer):
+class IntentInputSerializer(serializers.ModelSerializer):
+    """Parses only (declare_intent writes); the message's limit is the model field's."""
+
     patent = serializers.IntegerField()
     kinds = serializers.ListField(child=serializers.ChoiceField(choices=IntentKind.choices))
-    message = serializers.CharField(allow_blank=True)
+
+    class Meta:
+        model = CooperationIntent
+        fields = ["patent", "kinds", "message"]
+        # The service says what an empty message lacks.
+        extra_kwargs = {"message": {"allow_blank": True}}
 
 
 class DealInputSerializer(serializers.ModelSerializer):
@@ -173,13 +180,18 @@ class RatingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RatingInputSerializer(serializers.Serializer):
+class RatingInputSerializer(serializers.ModelSerializer):
+    """Parses only (rate_prospects writes); the comment's limit is the model field's."""
+
     patent = serializers.IntegerField()
-    score = serializers.IntegerField()
+    score = serializers.IntegerField()  # the service says which scores there are
     reasons = serializers.ListField(
         child=serializers.ChoiceField(choices=RatingReason.choices), required=False, default=list
     )
-    comment = serializers.CharField(required=False, default="", allow_blank=True)
+
+    class Meta:
+        model = ProspectRating
+        fields = ["patent", "score", "reasons", "comment"]
 
 
 class DealSerializer(serializers.ModelSerializer):

@@ -78,6 +78,24 @@ def test_unverified_enterprise_is_refused_by_the_api(
     assert not CooperationIntent.objects.exists()
 
 
+def test_overlong_message_is_refused_by_the_form_and_the_api(
+    client, verified_enterprise, enterprise_user, library_patent
+):
+    client.force_login(enterprise_user)
+    response = _declare(client, library_patent, message="长" * 2001)
+    assert response.context["form"].errors["message"] == [
+        "Ensure this value has at most 2000 characters (it has 2001)."
+    ]
+    response = client.post(
+        "/api/intents/",
+        {"patent": library_patent.pk, "kinds": ["licence"], "message": "长" * 2001},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"message": ["Ensure this field has no more than 2000 characters."]}
+    assert not CooperationIntent.objects.exists()
+
+
 def test_university_cannot_declare_intents(client, univ_a_staff, library_patent):
     client.force_login(univ_a_staff)
     response = _declare(client, library_patent)

@@ -225,3 +225,22 @@ def test_need_form_accepts_any_industry_the_api_accepts(client, enterprise_user)
     )
     assert response.status_code == 302
     assert list(TechnologyNeed.objects.get().industries.values_list("code", flat=True)) == ["3811"]
+
+
+def test_negative_or_oversized_budget_is_refused_by_the_api_and_the_form(client, enterprise_user):
+    client.force_login(enterprise_user)
+    response = client.post(
+        "/api/needs/",
+        {"title": "隔膜", "description": "耐高温隔膜", "budget_min": "-5"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"budget_min": ["Ensure this value is greater than or equal to 0."]}
+    response = client.post(
+        reverse("enterprises:need_create"),
+        {"title": "隔膜", "description": "耐高温隔膜", "budget_max": "1e13", "status": "open"},
+    )
+    assert response.context["form"].errors["budget_max"] == [
+        "Ensure that there are no more than 12 digits in total."
+    ]
+    assert not TechnologyNeed.objects.exists()

@@ -137,6 +137,25 @@ def test_enterprise_with_an_intent_cannot_rate(
     assert not ProspectRating.objects.exists()
 
 
+def test_overlong_comment_is_refused_by_the_form_and_the_api(
+    client, verified_enterprise, enterprise_user, library_patent
+):
+    client.force_login(enterprise_user)
+    url = reverse("enterprises:rate", args=[library_patent.pk])
+    response = client.post(url, {"score": 3, "comment": "长" * 1001})
+    assert response.context["form"].errors["comment"] == [
+        "Ensure this value has at most 1000 characters (it has 1001)."
+    ]
+    response = client.post(
+        "/api/ratings/",
+        {"patent": library_patent.pk, "score": 3, "comment": "长" * 1001},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"comment": ["Ensure this field has no more than 1000 characters."]}
+    assert not ProspectRating.objects.exists()
+
+
 def test_untouched_rating_form_records_no_rating(
     client, verified_enterprise, enterprise_user, library_patent
 ):
