@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db import models
+from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.widgets import DatePicker
+from enterprises import selectors
 from enterprises.models import (
+    CooperationIntent,
+    Deal,
     DealKind,
     EnterpriseSize,
     EnterpriseTag,
@@ -16,28 +23,78 @@ from enterprises.models import (
     IntentKind,
     LicenceType,
     NeedStatus,
+    ProspectRating,
+    ProspectScore,
     RatingReason,
+    TechnologyNeed,
 )
 from enterprises.services.needs import split_terms
 from patents.models import DealForm, PatentType
 from refdata.models import Industry, Region
 
 
+def model_field(model: type[models.Model], name: str, **kwargs: Any) -> forms.Field:
+    """The form field Django makes for a model field, carrying the model field's validators
+    as well (formfield() leaves them out): limits such as max_length, max_digits or a minimum
+    are defined once, on the model, and the form refuses what the database would."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    formfield = field.formfield(**kwargs)
+    assert formfield is not None
+    formfield.validators.extend(v for v in field.validators if v not in formfield.validators)
+    return formfield
+
+
+#: The GB/T 4754 levels the web forms list: divisions (2 digits) and groups (3 digits) keep the
+#: list usable without a search widget.
+LISTED_INDUSTRY_LEVELS = (2, 3)
+
+
+class _ListedIndustries(ModelChoiceIterator):
+    def __init__(self, field: IndustryChoiceField) -> None:
+        super().__init__(field)
+        self.queryset = field.listed
+
+
 class IndustryChoiceField(forms.ModelMultipleChoiceField):
+    """Accepts every industry the API accepts (`selectors.selectable_industries`) but lists only
+    divisions and groups, plus the industries already chosen (see `list_chosen`)."""
+
+    iterator = _ListedIndustries
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.listed = Industry.objects.filter(level__in=LISTED_INDUSTRY_LEVELS)
+        super().__init__(queryset=selectors.selectable_industries(), **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} {obj.name}"
 
+    def list_chosen(self, chosen: Iterable[Industry | str]) -> None:
+        """Also list these, so an industry stored through the API (a 4-digit class, say) shows
+        as chosen and an untouched Save keeps it instead of silently dropping it."""
+        codes = [item.pk if isinstance(item, Industry) else str(item) for item in chosen]
+        self.listed = Industry.objects.filter(Q(level__in=LISTED_INDUSTRY_LEVELS) | Q(pk__in=codes))
+        self.widget.choices = self.choices
+
 
 def _industries() -> IndustryChoiceField:
-    # Divisions (2-digit) and groups (3-digit) keep the list usable without a search widget.
-    return IndustryChoiceField(
-        label=_("Industries (GB/T 4754)"),
-        queryset=Industry.objects.filter(level__in=[2, 3]),
-        required=False,
-    )
+    return IndustryChoiceField(label=_("Industries (GB/T 4754)"), required=False)
 
 
-class RegistrationForm(forms.Form):
+class _ChoosesIndustries(forms.Form):
+    """A form with an `industries` field that keeps what is stored and what was submitted."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["industries"]
+        assert isinstance(field, IndustryChoiceField)
+        chosen = list(self.initial.get("industries") or [])
+        if self.is_bound:
+            chosen += self["industries"].value() or []
+        field.list_chosen(chosen)
+
+
+class RegistrationForm(_ChoosesIndustries):
     name = forms.CharField(label=_("Enterprise name"), max_length=200)
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=30)
     province = forms.ModelChoiceField(label=_("Province"), queryset=Region.objects.filter(level=1))
@@ -59,12 +116,8 @@ class RegistrationForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["industries"] = _industries()
 
-
-class ProfileForm(forms.Form):
+class ProfileForm(_ChoosesIndustries):
     industries = _industries()
     size = forms.ChoiceField(label=_("Size"), choices=EnterpriseSize.choices)
     tags = forms.MultipleChoiceField(
@@ -80,10 +133,6 @@ class ProfileForm(forms.Form):
     show_as_likely_taker = forms.BooleanField(
         label=_("Universities may see us as a likely taker of their patents"), required=False
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["industries"] = _industries()
 
 
 class VerificationForm(forms.Form):
@@ -104,7 +153,7 @@ class TermsField(forms.CharField):
         return split_terms(super().to_python(value) or "", on_spaces=self.on_spaces)
 
 
-class NeedForm(forms.Form):
+class NeedForm(_ChoosesIndustries):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea)
     keywords = TermsField(label=_("Keywords"), required=False, help_text=_("Separate with commas."))
@@ -121,23 +170,18 @@ class NeedForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    budget_min = forms.DecimalField(
-        label=_("Budget from (10,000 yuan)"), required=False, min_value=0
-    )
-    budget_max = forms.DecimalField(label=_("Budget to (10,000 yuan)"), required=False, min_value=0)
+    budget_min = model_field(TechnologyNeed, "budget_min", label=_("Budget from (10,000 yuan)"))
+    budget_max = model_field(TechnologyNeed, "budget_max", label=_("Budget to (10,000 yuan)"))
     region_preference = forms.ModelChoiceField(
         label=_("Preferred region"), queryset=Region.objects.filter(level=1), required=False
     )
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DatePicker())
     status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["industries"] = _industries()
-
 
 class TopicForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    # Not "Name", which the catalogue translates as a person's name (姓名).
+    name = forms.CharField(label=_("Topic name"), max_length=100)
     keywords = forms.CharField(label=_("Keywords"), max_length=300, required=False)
     ipc_subclass = forms.CharField(label=_("IPC subclass"), max_length=4, required=False)
     patent_type = forms.ChoiceField(
@@ -173,8 +217,9 @@ class IntentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    message = forms.CharField(
-        label=_("Message to the university"), widget=forms.Textarea, required=False
+    # Not required here: the service says what an empty message lacks.
+    message = model_field(
+        CooperationIntent, "message", label=_("Message to the university"), required=False
     )
 
 
@@ -190,17 +235,24 @@ class DealRecordForm(forms.Form):
         label=_("Licence type"), choices=[("", "—"), *LicenceType.choices], required=False
     )
     contract_date = forms.DateField(label=_("Contract date"), widget=DatePicker(), required=False)
-    amount = forms.DecimalField(label=_("Amount (yuan)"), required=False, decimal_places=2)
-    registration_no = forms.CharField(
-        label=_("Transfer registration or licence filing number"), max_length=50, required=False
+    amount = model_field(Deal, "amount", label=_("Amount (yuan)"))
+    registration_no = model_field(
+        Deal, "registration_no", label=_("Transfer registration or licence filing number")
     )
 
 
 class RatingForm(forms.Form):
+    # No score is preselected: an untouched Save must not record a 1, which matching reads as
+    # "not for us".
     score = forms.TypedChoiceField(
         label=_("Industrialization prospects"),
-        choices=[(i, str(i)) for i in range(1, 6)],
+        choices=[("", _("Choose a score")), *ProspectScore.choices],
         coerce=int,
+        help_text=_(
+            "How likely is it that this patent is turned into products and brought to market? "
+            "1 is poor, 5 excellent."
+        ),
+        error_messages={"required": _("Choose a score from 1 (poor) to 5 (excellent).")},
     )
     reasons = forms.MultipleChoiceField(
         label=_("Reasons"),
@@ -208,6 +260,6 @@ class RatingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    comment = model_field(
+        ProspectRating, "comment", label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -118,10 +119,20 @@ class TechnologyNeed(models.Model):
         _("preferred deal forms"), default=list, blank=True
     )  # patents.DealForm values
     budget_min = models.DecimalField(
-        _("budget from (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("budget from (10,000 yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     budget_max = models.DecimalField(
-        _("budget to (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("budget to (10,000 yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     region_preference = models.ForeignKey(
         "refdata.Region",
@@ -253,7 +264,9 @@ class CooperationIntent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     kinds = models.JSONField(_("kinds"), default=list)  # IntentKind values
-    message = models.TextField(_("message"))
+    # Room for a considered first message, not for a pasted document (the form and the API
+    # read the limit from here).
+    message = models.TextField(_("message"), max_length=2000)
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -323,6 +336,17 @@ class RatingReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ProspectScore(models.IntegerChoices):
+    """How well a patent could be industrialized, in an enterprise's view. Matching reads 1 and 2
+    as "not for us" (matching.profiles.POOR_RATING), so the scale is spelled out on the form."""
+
+    POOR = 1, _("1 – poor prospects")
+    WEAK = 2, _("2 – weak prospects")
+    FAIR = 3, _("3 – fair prospects")
+    GOOD = 4, _("4 – good prospects")
+    EXCELLENT = 5, _("5 – excellent prospects")
+
+
 class ProspectRating(models.Model):
     patent = models.ForeignKey(
         "patents.Patent", on_delete=models.CASCADE, related_name="prospect_ratings"
@@ -333,9 +357,12 @@ class ProspectRating(models.Model):
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    score = models.PositiveSmallIntegerField(_("industrialization prospects (1–5)"))
+    score = models.PositiveSmallIntegerField(
+        _("industrialization prospects (1–5)"), choices=ProspectScore.choices
+    )
     reasons = models.JSONField(_("reasons"), default=list, blank=True)  # RatingReason values
-    comment = models.TextField(_("comment"), blank=True)
+    # A remark beside the structured reasons (the form and the API read the limit from here).
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

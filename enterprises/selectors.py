@@ -9,8 +9,11 @@ everyone else their own organisation's rows, plus the sharing rules the issue se
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.access import scope_to_owner
 from accounts.models import OrgKind, Role, User
@@ -26,7 +29,8 @@ from enterprises.models import (
     TopicSubscription,
     Verification,
 )
-from patents.models import Patent
+from patents.models import Patent, PatentType
+from refdata.models import Industry, Region
 
 NEED_READERS = frozenset(
     {OrgKind.UNIVERSITY, OrgKind.RESEARCH_INSTITUTE, OrgKind.SERVICE_INSTITUTION}
@@ -46,6 +50,12 @@ def profile_of(user: User) -> EnterpriseProfile | None:
     if user.org_kind != OrgKind.ENTERPRISE:
         return None
     return EnterpriseProfile.objects.filter(organisation=user.organisation).first()
+
+
+def selectable_industries() -> QuerySet[Industry]:
+    """The GB/T 4754 codes a profile or need may name, at any level: the web forms and the API
+    accept the same set, so neither can store what the other would drop on its next save."""
+    return Industry.objects.all()
 
 
 def needs_for(user: User | AnonymousUser) -> QuerySet[TechnologyNeed]:
@@ -105,8 +115,21 @@ def intents_for(user: User | AnonymousUser) -> QuerySet[CooperationIntent]:
     )
 
 
+#: Ratings others may count: only verified enterprises rate, and a rating an enterprise gave
+#: before that rule, while unverified, must not weigh in statistics or on patent pages.
+_BY_VERIFIED_ENTERPRISE = Q(
+    enterprise__enterprise_profile__verification_status=Verification.VERIFIED
+)
+
+
 def ratings_for(user: User | AnonymousUser) -> QuerySet[ProspectRating]:
-    return _both_sides(ProspectRating.objects.select_related("patent", "enterprise"), user)
+    """Ratings: the rating enterprise's own; a university's on its patents (college staff: their
+    college's), a bureau's in its province on either side, the national level's all, each of
+    these only by verified enterprises."""
+    ratings = _both_sides(ProspectRating.objects.select_related("patent", "enterprise"), user)
+    if isinstance(user, User) and user.org_kind == OrgKind.ENTERPRISE:
+        return ratings
+    return ratings.filter(_BY_VERIFIED_ENTERPRISE)
 
 
 def deals_for(user: User | AnonymousUser) -> QuerySet[Deal]:
@@ -128,9 +151,42 @@ def topic_subscriptions_for(user: User | AnonymousUser) -> QuerySet[TopicSubscri
     return TopicSubscription.objects.filter(user_id=user.pk)
 
 
+def with_filter_labels(
+    topics: Iterable[TopicSubscription],
+) -> list[tuple[TopicSubscription, list[tuple[str, str]]]]:
+    """Each topic with its saved filters as people read them: (filter, value) pairs such as
+    ("Owner's province", "Zhejiang") rather than province=330000. One query per kind of code."""
+    topics = list(topics)
+
+    def codes(name: str) -> set[str]:
+        return {t.filters[name] for t in topics if name in t.filters}
+
+    names: dict[str, tuple[str, dict[str, str]]] = {
+        "ipc_subclass": (_("IPC subclass"), {}),
+        "industry": (
+            _("Industry"),
+            {i.code: str(i) for i in Industry.objects.filter(code__in=codes("industry"))},
+        ),
+        "patent_type": (_("Patent type"), {k: str(v) for k, v in PatentType.choices}),
+        "province": (
+            _("Owner's province"),
+            {r.code: str(r) for r in Region.objects.filter(code__in=codes("province"))},
+        ),
+    }
+    labelled = []
+    for topic in topics:
+        pairs = []
+        for name, value in topic.filters.items():
+            label, values = names.get(name, (name, {}))
+            pairs.append((label, values.get(value, value)))
+        labelled.append((topic, pairs))
+    return labelled
+
+
 def rating_summary(patent: Patent) -> dict[str, object]:
-    """Aggregate shown on the patent page: count and average score."""
-    return ProspectRating.objects.filter(patent=patent).aggregate(
+    """Aggregate shown on the patent page: count and average score of verified enterprises'
+    ratings."""
+    return ProspectRating.objects.filter(_BY_VERIFIED_ENTERPRISE, patent=patent).aggregate(
         count=Count("id"), average=Avg("score")
     )
 

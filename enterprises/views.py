@@ -203,7 +203,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
             return redirect("enterprises:subscriptions")
     context = {
         "form": form,
-        "topics": selectors.topic_subscriptions_for(user),
+        "topics": selectors.with_filter_labels(selectors.topic_subscriptions_for(user)),
         "patent_subscriptions": selectors.patent_subscriptions_for(user),
     }
     return render(request, "enterprises/subscriptions.html", context)
@@ -300,7 +300,13 @@ def accept_open_licence(request: HttpRequest, pk: int) -> HttpResponse:
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     item = get_object_or_404(library_for(user), pk=pk)
-    _require_enterprise(user)
+    try:
+        # Say so before showing a form that would be refused on Save.
+        services.ensure_may_rate(by=user, patent=item)
+    except (PermissionDenied, ValidationError) as exc:
+        reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        context = {"reason": reason, "patent": item}
+        return render(request, "enterprises/refused.html", context, status=403)
     existing = selectors.ratings_for(user).filter(patent=item).first()
     initial = (
         {"score": existing.score, "reasons": existing.reasons, "comment": existing.comment}

@@ -2,8 +2,9 @@
 
 A patent contributes its text, IPC codes, application field, deal forms, maturity, legal status
 and owner's province. An enterprise profile is everything it told or showed Panhuo: needs,
-industries, region, preferred deal forms, the patents it subscribed to, declared intents on or
-dealt on, good ratings (positive), poor ratings / "not our field" / "not relevant" (negative).
+industries, region, preferred deal forms, its topics' keywords and IPC and industry filters, the
+patents it subscribed to, declared intents on or dealt on, good ratings (positive), poor ratings /
+"not our field" / "not relevant" (negative).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from enterprises.models import (
     ProspectRating,
     RatingReason,
     TechnologyNeed,
+    TopicSubscription,
 )
 from matching.models import MatchFeedback
 from patents.models import Patent
@@ -83,6 +85,16 @@ def _by_enterprise(pairs: Iterable[tuple[int, Any]]) -> dict[int, list[Any]]:
     return grouped
 
 
+def _topic_terms(topics: list[tuple[str, dict[str, str]]]) -> dict[str, set[str]]:
+    """What an enterprise's topics (saved library searches) say it looks for, read like a need's
+    keywords and codes: their keywords, IPC subclasses and industries."""
+    return {
+        "keywords": {word for keywords, _filters in topics for word in keywords.split()},
+        "ipc": {f["ipc_subclass"] for _keywords, f in topics if f.get("ipc_subclass")},
+        "industry": {f["industry"] for _keywords, f in topics if f.get("industry")},
+    }
+
+
 def enterprise_profiles(enterprise_ids: list[int]) -> list[dict[str, Any]]:
     """Engine profiles for the given enterprise organisations (a handful of set-based queries)."""
     orgs = Organisation.objects.filter(pk__in=enterprise_ids).values("id", "province_id")
@@ -122,6 +134,12 @@ def enterprise_profiles(enterprise_ids: list[int]) -> list[dict[str, Any]]:
             "organisation_id", "patent_id"
         )
     )
+    topics = _by_enterprise(
+        (t[0], t[1:])
+        for t in TopicSubscription.objects.filter(organisation_id__in=enterprise_ids).values_list(
+            "organisation_id", "keywords", "filters"
+        )
+    )
     intents = _by_enterprise(
         CooperationIntent.objects.filter(enterprise_id__in=enterprise_ids).values_list(
             "enterprise_id", "patent_id"
@@ -147,6 +165,7 @@ def enterprise_profiles(enterprise_ids: list[int]) -> list[dict[str, Any]]:
     for org in orgs:
         eid = org["id"]
         own_needs = needs.get(eid, [])
+        topic = _topic_terms(topics.get(eid, []))
         liked = {*subscribed.get(eid, []), *intents.get(eid, []), *deals.get(eid, [])}
         disliked = set(feedback.get(eid, []))
         for patent_id, score, reasons in ratings.get(eid, []):
@@ -161,10 +180,16 @@ def enterprise_profiles(enterprise_ids: list[int]) -> list[dict[str, Any]]:
                 "description": "\n".join(
                     [description, *(f"{n['title']}\n{n['description']}" for n in own_needs)]
                 ).strip(),
-                "keywords": sorted({k for n in own_needs for k in n["keywords"]}),
-                "ipc": sorted({c for n in own_needs for c in n["ipc_codes"]}),
+                "keywords": sorted(
+                    {*(k for n in own_needs for k in n["keywords"]), *topic["keywords"]}
+                ),
+                "ipc": sorted({*(c for n in own_needs for c in n["ipc_codes"]), *topic["ipc"]}),
                 "industry_codes": sorted(
-                    {*profile_industries.get(eid, []), *need_industries.get(eid, [])}
+                    {
+                        *profile_industries.get(eid, []),
+                        *need_industries.get(eid, []),
+                        *topic["industry"],
+                    }
                 ),
                 "province": org["province_id"] or "",
                 "liked_patents": sorted(str(p) for p in liked - disliked),

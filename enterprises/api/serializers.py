@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from enterprises import selectors
 from enterprises.models import (
     CooperationIntent,
     Deal,
-    DealKind,
     EnterpriseProfile,
     EnterpriseSize,
     EnterpriseTag,
     Frequency,
     IntentKind,
-    LicenceType,
     NeedStatus,
     ProspectRating,
     RatingReason,
@@ -21,7 +20,7 @@ from enterprises.models import (
     TopicSubscription,
 )
 from patents.models import DealForm
-from refdata.models import Industry, Region
+from refdata.models import Region
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
@@ -61,7 +60,7 @@ class RegistrationInputSerializer(serializers.Serializer):
         queryset=Region.objects.filter(level=2), required=False, allow_null=True, default=None
     )
     industries = serializers.PrimaryKeyRelatedField(
-        queryset=Industry.objects.all(), many=True, required=False, default=list
+        queryset=selectors.selectable_industries(), many=True, required=False, default=list
     )
     size = serializers.ChoiceField(choices=EnterpriseSize.choices)
     tags = serializers.ListField(
@@ -81,7 +80,7 @@ class DecisionInputSerializer(serializers.Serializer):
 
 class NeedSerializer(serializers.ModelSerializer):
     industries = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Industry.objects.all(), required=False
+        slug_field="code", many=True, queryset=selectors.selectable_industries(), required=False
     )
     keywords = serializers.ListField(child=serializers.CharField(), required=False)
     ipc_codes = serializers.ListField(child=serializers.CharField(), required=False)
@@ -152,22 +151,26 @@ class IntentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IntentInputSerializer(serializers.Serializer):
+class IntentInputSerializer(serializers.ModelSerializer):
+    """Parses only (declare_intent writes); the message's limit is the model field's."""
+
     patent = serializers.IntegerField()
     kinds = serializers.ListField(child=serializers.ChoiceField(choices=IntentKind.choices))
-    message = serializers.CharField(allow_blank=True)
+
+    class Meta:
+        model = CooperationIntent
+        fields = ["patent", "kinds", "message"]
+        # The service says what an empty message lacks.
+        extra_kwargs = {"message": {"allow_blank": True}}
 
 
-class DealInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=DealKind.choices)
-    licence_type = serializers.ChoiceField(
-        choices=LicenceType.choices, required=False, default="", allow_blank=True
-    )
-    contract_date = serializers.DateField()
-    amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
-    )
-    registration_no = serializers.CharField(required=False, default="", allow_blank=True)
+class DealInputSerializer(serializers.ModelSerializer):
+    """Parses only (record_deal writes); fields built from the model's, so its limits, such as
+    the amount's digits and the registration number's length, are defined once."""
+
+    class Meta:
+        model = Deal
+        fields = ["kind", "licence_type", "contract_date", "amount", "registration_no"]
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -177,13 +180,18 @@ class RatingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RatingInputSerializer(serializers.Serializer):
+class RatingInputSerializer(serializers.ModelSerializer):
+    """Parses only (rate_prospects writes); the comment's limit is the model field's."""
+
     patent = serializers.IntegerField()
-    score = serializers.IntegerField()
+    score = serializers.IntegerField()  # the service says which scores there are
     reasons = serializers.ListField(
         child=serializers.ChoiceField(choices=RatingReason.choices), required=False, default=list
     )
-    comment = serializers.CharField(required=False, default="", allow_blank=True)
+
+    class Meta:
+        model = ProspectRating
+        fields = ["patent", "score", "reasons", "comment"]
 
 
 class DealSerializer(serializers.ModelSerializer):

@@ -13,7 +13,7 @@ from enterprises.services.intents import (
     start_negotiation,
 )
 from enterprises.services.needs import create_need, update_need
-from enterprises.services.ratings import rate_prospects
+from enterprises.services.ratings import ensure_may_rate, rate_prospects
 from enterprises.services.registration import register_enterprise, update_profile, verify_enterprise
 from enterprises.services.subscriptions import (
     check_patent_subscriptions,
@@ -34,6 +34,7 @@ __all__ = [
     "declare_intent",
     "decline_intent",
     "delete_subscription",
+    "ensure_may_rate",
     "flag_overdue_intents",
     "may_answer",
     "rate_prospects",

@@ -25,8 +25,15 @@ from patents.services import records
 
 
 def _check_deal(
-    *, kind: str, licence_type: str, amount: Decimal | None, contract_date: datetime.date | None
+    *,
+    kind: str,
+    licence_type: str,
+    amount: Decimal | None,
+    contract_date: datetime.date | None,
+    declared_on: datetime.date,
 ) -> dict[str, str]:
+    """Field errors of a deal recorded on an intent declared on `declared_on`. (Every recorded
+    deal has an intent; an open licence without one is dated the day it is taken.)"""
     errors: dict[str, str] = {}
     if kind not in DealKind.values:
         errors["kind"] = _("Choose the kind of deal.")
@@ -40,6 +47,10 @@ def _check_deal(
         errors["contract_date"] = _("Give the contract date.")
     elif contract_date > timezone.localdate():
         errors["contract_date"] = _("The contract date cannot be in the future.")
+    elif contract_date < declared_on:
+        errors["contract_date"] = _(
+            "The contract date cannot be before the intent was declared (%(date)s)."
+        ) % {"date": declared_on.isoformat()}
     return errors
 
 
@@ -57,7 +68,11 @@ def record_deal(
     becomes "signed" and both sides are notified. Raises PermissionDenied or ValidationError."""
     intent_services._ensure_party(by, intent)
     errors = _check_deal(
-        kind=kind, licence_type=licence_type, amount=amount, contract_date=contract_date
+        kind=kind,
+        licence_type=licence_type,
+        amount=amount,
+        contract_date=contract_date,
+        declared_on=timezone.localdate(intent.declared_at),
     )
     if errors:
         raise ValidationError(errors)

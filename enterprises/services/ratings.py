@@ -7,31 +7,48 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgKind, User
-from enterprises.models import CooperationIntent, ProspectRating, RatingReason
+from enterprises import selectors
+from enterprises.models import CooperationIntent, ProspectRating, ProspectScore, RatingReason
 from matching import hooks as matching_hooks
 from patents.models import Patent
+
+
+def ensure_may_rate(*, by: User, patent: Patent) -> None:
+    """Raise PermissionDenied with the reason `by` may not rate `patent` (not an enterprise, or
+    one its provincial bureau has not verified, like intents and open licences), or
+    ValidationError if their enterprise has declared an intent on it (ratings are for the
+    others)."""
+    if by.org_kind != OrgKind.ENTERPRISE:
+        raise PermissionDenied(_("Only enterprises rate the prospects of patents."))
+    profile = selectors.profile_of(by)
+    if profile is None or not profile.is_verified:
+        raise PermissionDenied(
+            _(
+                "Your enterprise has not been verified by its provincial IP bureau yet, so it "
+                "cannot rate patents."
+            )
+        )
+    if CooperationIntent.objects.filter(patent=patent, enterprise_id=by.organisation_id).exists():
+        raise ValidationError(
+            _("Your enterprise has declared an intent on this patent; ratings are for the others.")
+        )
 
 
 def rate_prospects(
     *, patent: Patent, by: User, score: int, reasons: list[str], comment: str = ""
 ) -> ProspectRating:
-    """Create or edit the enterprise's one rating of a library patent. Only enterprises with no
-    intent on the patent may rate it. Raises PermissionDenied or ValidationError."""
-    if by.org_kind != OrgKind.ENTERPRISE:
-        raise PermissionDenied(_("Only enterprises rate the prospects of patents."))
+    """Create or edit the enterprise's one rating of a library patent: a verified enterprise with
+    no intent on the patent (`ensure_may_rate`). Raises PermissionDenied or ValidationError."""
+    ensure_may_rate(by=by, patent=patent)
     errors: dict[str, str] = {}
     if not patent.is_in_library:
         errors["patent"] = _("This patent is not in the convertible patent library.")
-    if not isinstance(score, int) or not 1 <= score <= 5:
+    if score not in ProspectScore.values:
         errors["score"] = _("Give a score from 1 to 5.")
     if not set(reasons) <= set(RatingReason.values):
         errors["reasons"] = _("Choose reasons from the list.")
     if errors:
         raise ValidationError(errors)
-    if CooperationIntent.objects.filter(patent=patent, enterprise_id=by.organisation_id).exists():
-        raise ValidationError(
-            _("Your enterprise has declared an intent on this patent; ratings are for the others.")
-        )
     with transaction.atomic():
         rating, _created = ProspectRating.objects.update_or_create(
             patent=patent,

@@ -19,17 +19,74 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import OrgKind, User
 from enterprises.models import Frequency, PatentSubscription, TopicSubscription
+from enterprises.services.needs import split_terms
 from matching import hooks as matching_hooks
 from notifications import services as notifications
-from patents.models import IN_LIBRARY, Patent, PatentChange
+from patents.models import IN_LIBRARY, Patent, PatentChange, PatentType
+from refdata import selectors as refdata
+from refdata.models import Industry
 
-#: The library filters a topic may save, and the Patent lookup each one applies.
-TOPIC_FILTERS = {
-    "ipc_subclass": "ipc_subclass",
-    "industry": "industry_id__startswith",
-    "patent_type": "patent_type",
-    "province": "organisation__province_id",
-}
+#: The library filters a topic may save.
+TOPIC_FILTERS = ("ipc_subclass", "industry", "patent_type", "province")
+
+
+def _filter_q(name: str, value: str) -> Q:
+    """The library patents one saved filter lets through (as the library's own filters do)."""
+    if name == "ipc_subclass":
+        return Q(ipc_subclass=value)
+    if name == "industry":
+        if value.isalpha():  # a section letter stands for all its divisions
+            return Q(industry__section=value)
+        return Q(industry__code__startswith=value)
+    if name == "patent_type":
+        return Q(patent_type=value)
+    return Q(organisation__province_id=value)
+
+
+def _unknown_filter_value(name: str, value: str) -> str | None:
+    """Why `value` cannot be saved for filter `name`, or None. A value that names nothing the
+    library knows (a mistyped province, say) would keep the topic silent for ever."""
+    if name == "ipc_subclass":
+        known = refdata.ipc_subclasses().filter(code=value).exists()
+        message = _("Unknown IPC subclass: %(value)s.")
+    elif name == "industry":
+        known = Industry.objects.filter(code=value).exists()
+        message = _("Unknown GB/T 4754 industry: %(value)s.")
+    elif name == "patent_type":
+        known = value in PatentType.values
+        message = _("Unknown patent type: %(value)s.")
+    else:
+        known = refdata.provinces().filter(code=value).exists()
+        message = _("Unknown province: %(value)s.")
+    return None if known else message % {"value": value}
+
+
+def _clean_filters(raw: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
+    """The filters to save, codes in their stored case; problems go into `errors`, keyed by the
+    filter's name (the topic form's fields have the same names)."""
+    given = {
+        name: value
+        for name, value in raw.items()
+        if value is not None and not (isinstance(value, str) and not value.strip())
+    }
+    unknown = sorted(set(given) - set(TOPIC_FILTERS))
+    if unknown:
+        errors["filters"] = _("Unknown filter: %(names)s") % {"names": ", ".join(unknown)}
+    filters: dict[str, str] = {}
+    for name in TOPIC_FILTERS:
+        value = given.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            errors[name] = _("Give one value for this filter.")
+            continue
+        filters[name] = str(value).strip()
+        if name in ("ipc_subclass", "industry"):
+            filters[name] = filters[name].upper()
+        problem = _unknown_filter_value(name, filters[name])
+        if problem:
+            errors[name] = problem
+    return filters
 
 
 def _ensure_enterprise(user: User) -> None:
@@ -79,40 +136,44 @@ def save_topic_subscription(
     by_email: bool = True,
     subscription: TopicSubscription | None = None,
 ) -> TopicSubscription:
-    """Create (or edit the user's own) saved library search."""
+    """Create (or edit the user's own) saved library search, and re-match the enterprise's
+    profile. Raises PermissionDenied (not an enterprise user, someone else's topic) or
+    ValidationError keyed by field; a filter's errors are under the filter's name."""
     _ensure_enterprise(user)
     _check_channels(frequency, by_inbox, by_email)
-    filters = {k: str(v) for k, v in filters.items() if v not in (None, "")}
     errors: dict[str, str] = {}
+    filters = _clean_filters(filters, errors)
+    # Stored space-separated, as the library search and the matching profile read them.
+    keywords = " ".join(split_terms(keywords))
     if not name.strip():
         errors["name"] = _("Name the topic.")
-    if not keywords.strip() and not filters:
+    if not keywords and not filters:
         errors["keywords"] = _("Give keywords or at least one filter.")
-    if set(filters) - set(TOPIC_FILTERS):
-        errors["filters"] = _("Unknown filter: %(names)s") % {
-            "names": ", ".join(sorted(set(filters) - set(TOPIC_FILTERS)))
-        }
     if errors:
         raise ValidationError(errors)
     if subscription is not None and subscription.user_id != user.pk:
         raise PermissionDenied
     topic = subscription or TopicSubscription(user=user, organisation=user.organisation)
     topic.name = name.strip()
-    topic.keywords = keywords.strip()
+    topic.keywords = keywords
     topic.filters = filters
     topic.frequency = frequency
     topic.by_inbox = by_inbox
     topic.by_email = by_email
     topic.save()
+    # Its keywords and filters are part of the enterprise's matching profile.
+    matching_hooks.profile_changed(topic.organisation_id)
     return topic
 
 
 def delete_subscription(
     *, subscription: PatentSubscription | TopicSubscription, user: User
 ) -> None:
+    """The subscriber removes one of their subscriptions; both kinds feed matching."""
     if subscription.user_id != user.pk:
         raise PermissionDenied
     subscription.delete()
+    matching_hooks.profile_changed(subscription.organisation_id)
 
 
 def stop_subscription_email(*, user: User, scope: str) -> None:
@@ -133,7 +194,7 @@ def topic_matches(topic: TopicSubscription) -> QuerySet[Patent]:
         )
     for name, value in topic.filters.items():
         if name in TOPIC_FILTERS:
-            patents = patents.filter(**{TOPIC_FILTERS[name]: value})
+            patents = patents.filter(_filter_q(name, value))
     return patents
 
 

@@ -4,6 +4,7 @@ intent; the university accepts; the enterprise records the deal."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from enterprises.models import CooperationIntent, Deal, TopicSubscription
@@ -73,7 +74,7 @@ def test_enterprise_from_registration_to_deal(page, bureau_zj, univ_a_staff, zhe
     page.goto(f"/enterprises/intents/{CooperationIntent.objects.get().pk}/")
     page.select_option("#id_kind", "licence")
     page.select_option("#id_licence_type", "ordinary")
-    page.fill("#id_contract_date", "2026-11-20")
+    page.fill("#id_contract_date", timezone.localdate().isoformat())  # not before the intent
     page.fill("#id_amount", "300000")
     page.fill("#id_registration_no", "2026330000000123")
     page.click("#record-deal")

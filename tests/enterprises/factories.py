@@ -69,6 +69,7 @@ class RatingFactory(DjangoModelFactory):
         model = ProspectRating
 
     patent = factory.SubFactory(LibraryPatentFactory)
-    enterprise = factory.SubFactory(OrganisationFactory, kind="enterprise")
+    # Only verified enterprises rate.
+    enterprise = factory.LazyFunction(lambda: EnterpriseProfileFactory().organisation)
     score = 3
     reasons = factory.LazyFunction(lambda: ["too_early"])

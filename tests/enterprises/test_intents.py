@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from enterprises import services
 from enterprises.models import CooperationIntent, Deal, IntentStatus
@@ -74,6 +75,24 @@ def test_unverified_enterprise_is_refused_by_the_api(
     )
     assert response.status_code == 403
     assert response.json() == {"detail": NOT_VERIFIED}
+    assert not CooperationIntent.objects.exists()
+
+
+def test_overlong_message_is_refused_by_the_form_and_the_api(
+    client, verified_enterprise, enterprise_user, library_patent
+):
+    client.force_login(enterprise_user)
+    response = _declare(client, library_patent, message="长" * 2001)
+    assert response.context["form"].errors["message"] == [
+        "Ensure this value has at most 2000 characters (it has 2001)."
+    ]
+    response = client.post(
+        "/api/intents/",
+        {"patent": library_patent.pk, "kinds": ["licence"], "message": "长" * 2001},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"message": ["Ensure this field has no more than 2000 characters."]}
     assert not CooperationIntent.objects.exists()
 
 
@@ -227,7 +246,7 @@ def test_full_flow_through_the_api(client, intent, univ_a_staff, enterprise_user
         f"/api/intents/{intent.pk}/sign/",
         {
             "kind": "transfer",
-            "contract_date": "2026-11-20",
+            "contract_date": timezone.localdate().isoformat(),
             "amount": "500000.00",
             "registration_no": "ZL-2026-330000-0001",
         },
@@ -252,7 +271,7 @@ def test_licence_deal_without_licence_type_is_refused_and_nothing_written(
     client.post(f"/api/intents/{intent.pk}/accept/")
     response = client.post(
         f"/api/intents/{intent.pk}/sign/",
-        {"kind": "licence", "contract_date": "2026-11-20"},
+        {"kind": "licence", "contract_date": timezone.localdate().isoformat()},
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -262,11 +281,62 @@ def test_licence_deal_without_licence_type_is_refused_and_nothing_written(
     assert intent.status == IntentStatus.ACCEPTED
 
 
+@pytest.fixture
+def accepted(intent, univ_a_staff):
+    return services.accept_intent(intent=intent, by=univ_a_staff)
+
+
+def _sign(client, intent, **data):
+    payload = {"kind": "transfer", "contract_date": timezone.localdate().isoformat(), **data}
+    return client.post(f"/api/intents/{intent.pk}/sign/", payload, content_type="application/json")
+
+
+def test_contract_dated_before_the_intent_is_refused(client, accepted, enterprise_user):
+    client.force_login(enterprise_user)
+    declared = timezone.localdate(accepted.declared_at)
+    response = _sign(client, accepted, contract_date="1800-01-01")
+    assert response.status_code == 400
+    assert response.json() == {
+        "contract_date": [
+            f"The contract date cannot be before the intent was declared ({declared.isoformat()})."
+        ]
+    }
+    assert not Deal.objects.exists()
+
+
+def test_overlong_registration_number_is_refused(client, accepted, enterprise_user):
+    client.force_login(enterprise_user)
+    response = _sign(client, accepted, registration_no="9" * 51)
+    assert response.status_code == 400
+    assert response.json() == {
+        "registration_no": ["Ensure this field has no more than 50 characters."]
+    }
+    assert not Deal.objects.exists()
+
+
+def test_amount_beyond_the_stored_digits_is_refused_on_the_page_and_the_api(
+    client, accepted, enterprise_user
+):
+    client.force_login(enterprise_user)
+    response = _sign(client, accepted, amount="1e15")
+    assert response.status_code == 400
+    assert response.json() == {"amount": ["Ensure that there are no more than 14 digits in total."]}
+    response = client.post(
+        reverse("enterprises:intent_step", args=[accepted.pk, "sign"]),
+        {"kind": "transfer", "contract_date": timezone.localdate().isoformat(), "amount": "1e15"},
+        follow=True,
+    )
+    assert "Ensure that there are no more than 14 digits in total." in response.content.decode()
+    assert not Deal.objects.exists()
+    accepted.refresh_from_db()
+    assert accepted.status == IntentStatus.ACCEPTED
+
+
 def test_deal_cannot_be_recorded_before_acceptance(client, intent, enterprise_user):
     client.force_login(enterprise_user)
     response = client.post(
         f"/api/intents/{intent.pk}/sign/",
-        {"kind": "transfer", "contract_date": "2026-11-20"},
+        {"kind": "transfer", "contract_date": timezone.localdate().isoformat()},
         content_type="application/json",
     )
     assert response.status_code == 400

@@ -195,3 +195,52 @@ def test_saving_an_untouched_need_in_chinese_keeps_its_deadline(client, enterpri
     assert response.status_code == 302
     need.refresh_from_db()
     assert need.deadline == datetime.date(2027, 6, 30)
+
+
+def test_saving_an_untouched_need_keeps_industries_set_through_the_api(client, enterprise_user):
+    client.force_login(enterprise_user)
+    response = client.post(
+        "/api/needs/",
+        {"title": "发电机组", "description": "小型发电机组设计", "industries": ["381", "3811"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    need = TechnologyNeed.objects.get()
+    url = reverse("enterprises:need_edit", args=[need.pk])
+    response = client.post(url, rendered_values(client.get(url).content.decode()))
+    assert response.status_code == 302
+    assert sorted(need.industries.values_list("code", flat=True)) == ["381", "3811"]
+
+
+def test_need_form_accepts_any_industry_the_api_accepts(client, enterprise_user):
+    client.force_login(enterprise_user)
+    response = client.post(
+        reverse("enterprises:need_create"),
+        {
+            "title": "发电机组",
+            "description": "小型发电机组设计",
+            "industries": ["3811"],
+            "status": "open",
+        },
+    )
+    assert response.status_code == 302
+    assert list(TechnologyNeed.objects.get().industries.values_list("code", flat=True)) == ["3811"]
+
+
+def test_negative_or_oversized_budget_is_refused_by_the_api_and_the_form(client, enterprise_user):
+    client.force_login(enterprise_user)
+    response = client.post(
+        "/api/needs/",
+        {"title": "隔膜", "description": "耐高温隔膜", "budget_min": "-5"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"budget_min": ["Ensure this value is greater than or equal to 0."]}
+    response = client.post(
+        reverse("enterprises:need_create"),
+        {"title": "隔膜", "description": "耐高温隔膜", "budget_max": "1e13", "status": "open"},
+    )
+    assert response.context["form"].errors["budget_max"] == [
+        "Ensure that there are no more than 12 digits in total."
+    ]
+    assert not TechnologyNeed.objects.exists()

@@ -14,8 +14,15 @@ from notifications.models import Notification
 from patents.models.patent import add_years
 from tests.enterprises.factories import IntentFactory, RatingFactory
 from tests.factories import OrganisationFactory
+from tests.forms import rendered_values
 
 pytestmark = pytest.mark.django_db
+
+NOT_VERIFIED_TO_RATE = (
+    "Your enterprise has not been verified by its provincial IP bureau yet, so it cannot rate "
+    "patents."
+)
+HAS_INTENT = "Your enterprise has declared an intent on this patent; ratings are for the others."
 
 
 @pytest.fixture
@@ -163,7 +170,9 @@ def test_deals_are_scoped(
     assert open_patent.title in client.get(reverse("enterprises:deals")).content.decode()
 
 
-def test_enterprise_rates_and_edits_its_single_rating(client, enterprise_user, library_patent):
+def test_enterprise_rates_and_edits_its_single_rating(
+    client, verified_enterprise, enterprise_user, library_patent
+):
     client.force_login(enterprise_user)
     url = reverse("enterprises:rate", args=[library_patent.pk])
     client.post(url, {"score": 2, "reasons": ["too_early", "route_unclear"], "comment": "尚早"})
@@ -175,7 +184,7 @@ def test_enterprise_rates_and_edits_its_single_rating(client, enterprise_user, l
 
 
 def test_rating_out_of_range_is_refused_and_nothing_written(
-    client, enterprise_user, library_patent
+    client, verified_enterprise, enterprise_user, library_patent
 ):
     client.force_login(enterprise_user)
     response = client.post(
@@ -186,16 +195,98 @@ def test_rating_out_of_range_is_refused_and_nothing_written(
     assert not ProspectRating.objects.exists()
 
 
-def test_enterprise_with_an_intent_cannot_rate(client, enterprise_user, library_patent):
+def test_enterprise_with_an_intent_cannot_rate(
+    client, verified_enterprise, enterprise_user, library_patent
+):
     IntentFactory(patent=library_patent, enterprise=enterprise_user.organisation)
     client.force_login(enterprise_user)
     response = client.post(
         "/api/ratings/", {"patent": library_patent.pk, "score": 3}, content_type="application/json"
     )
-    assert response.json() == [
-        "Your enterprise has declared an intent on this patent; ratings are for the others."
+    assert response.json() == [HAS_INTENT]
+    assert not ProspectRating.objects.exists()
+
+
+def test_overlong_comment_is_refused_by_the_form_and_the_api(
+    client, verified_enterprise, enterprise_user, library_patent
+):
+    client.force_login(enterprise_user)
+    url = reverse("enterprises:rate", args=[library_patent.pk])
+    response = client.post(url, {"score": 3, "comment": "长" * 1001})
+    assert response.context["form"].errors["comment"] == [
+        "Ensure this value has at most 1000 characters (it has 1001)."
+    ]
+    response = client.post(
+        "/api/ratings/",
+        {"patent": library_patent.pk, "score": 3, "comment": "长" * 1001},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"comment": ["Ensure this field has no more than 1000 characters."]}
+    assert not ProspectRating.objects.exists()
+
+
+def test_untouched_rating_form_records_no_rating(
+    client, verified_enterprise, enterprise_user, library_patent
+):
+    client.force_login(enterprise_user)
+    url = reverse("enterprises:rate", args=[library_patent.pk])
+    page = client.get(url).content.decode()
+    assert '<option value="" selected>Choose a score</option>' in page
+    assert '<option value="1">1 – poor prospects</option>' in page
+    assert '<option value="5">5 – excellent prospects</option>' in page
+    response = client.post(url, rendered_values(page))
+    assert response.status_code == 200
+    assert response.context["form"].errors["score"] == [
+        "Choose a score from 1 (poor) to 5 (excellent)."
     ]
     assert not ProspectRating.objects.exists()
+
+
+def test_rating_page_says_an_enterprise_with_an_intent_cannot_rate(
+    client, verified_enterprise, enterprise_user, library_patent
+):
+    IntentFactory(patent=library_patent, enterprise=enterprise_user.organisation)
+    client.force_login(enterprise_user)
+    response = client.get(reverse("enterprises:rate", args=[library_patent.pk]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert HAS_INTENT in page
+    assert 'name="score"' not in page
+
+
+def test_unverified_enterprise_cannot_rate_on_the_page_or_the_api(
+    client, pending_enterprise_user, library_patent
+):
+    client.force_login(pending_enterprise_user)
+    url = reverse("enterprises:rate", args=[library_patent.pk])
+    page = client.get(url)
+    assert page.status_code == 403
+    assert NOT_VERIFIED_TO_RATE in page.content.decode()
+    assert client.post(url, {"score": 4}).status_code == 403
+    response = client.post(
+        "/api/ratings/", {"patent": library_patent.pk, "score": 4}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json() == {"detail": NOT_VERIFIED_TO_RATE}
+    assert not ProspectRating.objects.exists()
+    patent_page = client.get(reverse("enterprises:patent", args=[library_patent.pk]))
+    assert 'id="rate-patent"' not in patent_page.content.decode()
+
+
+def test_ratings_given_before_verification_do_not_count(
+    client, pending_enterprise_user, library_patent, univ_a_staff, bureau_zj
+):
+    # Rated while unverified enterprises still could.
+    RatingFactory(patent=library_patent, enterprise=pending_enterprise_user.organisation, score=1)
+    client.force_login(univ_a_staff)
+    page = client.get(reverse("enterprises:patent", args=[library_patent.pk])).content.decode()
+    assert "not rated yet" in page
+    assert client.get(reverse("enterprises:ratings")).context["count"] == 0
+    client.force_login(bureau_zj)
+    assert client.get("/api/ratings/").json()["results"] == []
+    client.force_login(pending_enterprise_user)  # the enterprise still sees its own
+    assert len(client.get("/api/ratings/").json()["results"]) == 1
 
 
 def test_university_cannot_rate(client, univ_a_staff, library_patent):

@@ -8,6 +8,7 @@ from enterprises.models import EnterpriseProfile, Verification
 from notifications.models import Notification
 from tests.enterprises.factories import EnterpriseProfileFactory
 from tests.factories import OrganisationFactory
+from tests.forms import rendered_values
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +181,27 @@ def test_profile_likely_taker_is_off_by_default_and_admin_turns_it_on(
 def test_university_gets_403_on_enterprise_profile(client, univ_a_staff):
     client.force_login(univ_a_staff)
     assert client.get(reverse("enterprises:profile")).status_code == 403
+
+
+def test_saving_an_untouched_profile_keeps_industries_set_through_the_api(client, bureau_zj):
+    # The API takes any GB/T 4754 code, a 4-digit class included, which the web form does not
+    # list among its divisions and groups.
+    data = {**_form(), "industries": ["38", "3811"], "tags": []}
+    response = client.post("/api/enterprises/", data, content_type="application/json")
+    assert response.status_code == 201, response.content
+    client.force_login(User.objects.get(username="xinneng"))
+    page = client.get(reverse("enterprises:profile")).content.decode()
+    response = client.post(reverse("enterprises:profile"), rendered_values(page))
+    assert response.status_code == 302
+    profile = EnterpriseProfile.objects.get(organisation__name="杭州新能隔膜科技有限公司")
+    assert sorted(profile.industries.values_list("code", flat=True)) == ["38", "3811"]
+
+
+def test_profile_form_shows_a_class_set_through_the_api_as_chosen(
+    client, verified_enterprise, enterprise_user
+):
+    verified_enterprise.industries.set(["3811"])
+    client.force_login(enterprise_user)
+    page = client.get(reverse("enterprises:profile")).content.decode()
+    assert rendered_values(page)["industries"] == "3811"
+    assert "3811 发电机及发电机组制造" in page
