@@ -112,6 +112,11 @@ class Metric:
     # A condition depending on the day of the refresh (overdue answers, filings, audits).
     condition_on: Callable[[], Q] | None = None
 
+    @property
+    def is_count(self) -> bool:
+        """A number of records (a whole number), not a sum of amounts or days."""
+        return self.measure is count_rows
+
     def where(self) -> Q:
         return self.condition & self.condition_on() if self.condition_on else self.condition
 
