@@ -167,3 +167,16 @@ def test_an_inventory_import_asks_for_a_refresh(
     job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([GOOD]))
     assert job.created_count == 1
     assert cache.get(tasks.pending_key())  # in process: for the next request
+
+
+def test_a_failing_requested_refresh_does_not_fail_the_request(
+    client, bureau_zj, refreshed, refresh_on_write, monkeypatch
+):
+    def broken() -> None:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(tasks.services, "refresh_statistics", broken)
+    tasks.queue_refresh()
+    client.force_login(bureau_zj)
+    assert client.get(reverse("dashboards:province", args=[ZJ])).status_code == 200
+    assert cache.get(tasks.pending_key()) is None  # asked again by the next write, not looped
