@@ -10,12 +10,17 @@ from django.utils.translation import gettext as _
 from accounts import selectors, services
 from accounts.forms import MemberForm
 from accounts.models import User
+from accounts.navigation import may_open
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    return render(request, "accounts/home.html", {"organisation": user.organisation})
+    context = {
+        "organisation": user.organisation,
+        "may_upload": may_open(user, "patents:import_list"),
+    }
+    return render(request, "accounts/home.html", context)
 
 
 @login_required

@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce, Concat, Least, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.filters import parse_id
 from dashboards.metrics import (
     PATENT,
     Dimension,
@@ -131,7 +132,7 @@ def _org_source(org: str, month: str = "created_at") -> Source:
         },
         filters={
             "province": lambda key: Q(**{f"{org}__province_id": key}),
-            "institution": lambda key: Q(**{f"{org}_id": int(key)}),
+            "institution": lambda key: Q(**{f"{org}_id": parse_id(key)}),
             "city": lambda key: Q(**{f"{org}__city_id": key or None}),
             "month": _month_filter(month),
         },

@@ -1,7 +1,8 @@
 """CSV and XLSX files of the dashboard tables, safe to open in a spreadsheet.
 
 Any text cell that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
-return) is prefixed with an apostrophe; numbers are written as numbers.
+return) is prefixed with an apostrophe; numbers are written as numbers, the same way down a column:
+counts as whole numbers, sums (yuan, days) with two decimals.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dashboards.metrics import METRICS
 from dashboards.selectors import Figure, TableData
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | Decimal | None
+WHOLE = Decimal(1)
+CENTS = Decimal("0.01")
 
 
 def neutralise(value: object) -> Cell:
@@ -33,13 +37,23 @@ def neutralise(value: object) -> Cell:
     return text
 
 
+def quantity(metric: str, value: Decimal | int | None) -> Decimal | None:
+    """A metric's value as its column holds it in every row. Stored figures carry two decimals
+    ("80.00") while a key without a figure reads 0: counts are written as whole numbers, sums
+    to the cent."""
+    if value is None:
+        return None
+    return Decimal(value).quantize(WHOLE if METRICS[metric].is_count else CENTS)
+
+
 def table_rows(data: TableData) -> list[list[Cell]]:
     """Header and body rows of one table, exactly as the page shows them."""
     header: list[object] = [data.dimension_label, _("Key")]
     header += [_header(f) for f in data.headers]
     rows: list[list[Cell]] = [[neutralise(h) for h in header]]
     for row in data.rows:
-        rows.append([neutralise(v) for v in [row.label, row.key, *row.cells, *row.ratios]])
+        cells = [quantity(s, v) for s, v in zip(data.table.metrics, row.cells, strict=True)]
+        rows.append([neutralise(v) for v in [row.label, row.key, *cells, *row.ratios]])
     return rows
 
 
@@ -56,9 +70,15 @@ def to_csv(rows: Iterable[list[Cell]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _number(cell: Decimal) -> int | float:
+    # A whole number (a count, quantized without decimals) stays an integer in the sheet.
+    exponent = cell.as_tuple().exponent
+    return int(cell) if isinstance(exponent, int) and exponent >= 0 else float(cell)
+
+
 def _fill(sheet: Worksheet, rows: Iterable[list[Cell]]) -> None:
     for row in rows:
-        sheet.append([float(c) if isinstance(c, Decimal) else c for c in row])
+        sheet.append([_number(c) if isinstance(c, Decimal) else c for c in row])
 
 
 def to_xlsx(sheets: Iterable[tuple[str, Iterable[list[Cell]]]]) -> bytes:

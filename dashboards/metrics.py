@@ -13,6 +13,7 @@ stored counts when shown, so that a national figure is always the sum of the pro
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.filters import parse_id
 from accounts.models import Organisation, User
 from dashboards.models import NATIONAL
 from patents.models import (
@@ -110,6 +112,11 @@ class Metric:
     # A condition depending on the day of the refresh (overdue answers, filings, audits).
     condition_on: Callable[[], Q] | None = None
 
+    @property
+    def is_count(self) -> bool:
+        """A number of records (a whole number), not a sum of amounts or days."""
+        return self.measure is count_rows
+
     def where(self) -> Q:
         return self.condition & self.condition_on() if self.condition_on else self.condition
 
@@ -146,9 +153,17 @@ def _month_key(value: Any) -> str:
     return value.strftime("%Y-%m") if value is not None else ""
 
 
+#: A month key as the refresh writes it. Years are bounded because the database lookup turns a
+#: year into datetimes, which Python cannot build for year 0 or 99999 (a 500, not a 404).
+MONTH_KEY = re.compile(r"^((?:19|20)\d\d)-(0[1-9]|1[0-2])$")
+
+
 def _month_filter(path: str) -> Callable[[str], Q]:
     def build(key: str) -> Q:
-        year, month = key.split("-")
+        found = MONTH_KEY.match(key)
+        if found is None:
+            raise ValueError(key)
+        year, month = found.groups()
         return Q(**{f"{path}__year": int(year), f"{path}__month": int(month)})
 
     return build
@@ -200,7 +215,7 @@ def _patent_source(prefix: str = "") -> Source:
         },
         filters={
             "province": lambda key: Q(**{f"{org}__province_id": key}),
-            "institution": lambda key: Q(**{f"{org}_id": int(key)}),
+            "institution": lambda key: Q(**{f"{org}_id": parse_id(key)}),
             "city": _or_blank(f"{org}__city_id"),
             "month": _month_filter(f"{prefix}created_at"),
             "category": lambda key: Q(**{f"{prefix}inventory_category": key}),

@@ -9,6 +9,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import join_list
+
 Column = tuple[Promise, Callable[[Any], object]]
 
 
@@ -46,7 +48,7 @@ COLUMNS: dict[str, list[Column]] = {
     "intent": [
         *_patent_columns(_patent),
         (_("Enterprise"), lambda r: r.enterprise.name),
-        (_("Kinds"), lambda r: ", ".join(r.get_kinds_display())),
+        (_("Kinds"), lambda r: join_list(r.get_kinds_display())),
         (_("Status"), lambda r: r.get_status_display()),
         (_("Declared at"), lambda r: _date(r.declared_at)),
         (_("Answer due"), lambda r: _date(r.answer_due)),
@@ -55,7 +57,7 @@ COLUMNS: dict[str, list[Column]] = {
         *_patent_columns(_patent),
         (_("Enterprise"), lambda r: r.enterprise.name),
         (_("Score"), lambda r: r.score),
-        (_("Reasons"), lambda r: ", ".join(r.get_reasons_display())),
+        (_("Reasons"), lambda r: join_list(r.get_reasons_display())),
     ],
     "deal": [
         *_patent_columns(_patent),

@@ -7,7 +7,7 @@ import re
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from dashboards.exports import Cell, neutralise, table_rows, to_xlsx
+from dashboards.exports import Cell, neutralise, quantity, table_rows, to_xlsx
 from dashboards.metrics import METRICS
 from dashboards.selectors import Values, dashboard
 
@@ -31,11 +31,13 @@ def monthly_report(scope: str, month: str, values: Values) -> bytes:
             ]
         ]
         for fig in section["figures"]:
-            in_month = None
-            if fig.slug in METRICS and "month" in METRICS[fig.slug].dimensions:
-                found = values.get((fig.slug, "month", month))
-                in_month = found[1] if found else 0
-            rows.append([neutralise(fig.label), neutralise(fig.value), neutralise(in_month)])
+            to_date, in_month = fig.value, None
+            if fig.slug in METRICS:
+                to_date = quantity(fig.slug, fig.value)
+                if "month" in METRICS[fig.slug].dimensions:
+                    found = values.get((fig.slug, "month", month))
+                    in_month = quantity(fig.slug, found[1] if found else 0)
+            rows.append([neutralise(fig.label), neutralise(to_date), neutralise(in_month)])
         for table in section["tables"]:
             rows += [[None], [neutralise(str(table.table.title))], *table_rows(table)]
         sheets.append((str(section["section"].title), rows))

@@ -253,7 +253,8 @@ def drill_records(
     try:
         records = metric.records(user, scope, dimension, key)
     except (ValueError, TypeError, KeyError):
-        # A malformed key (e.g. a month that is not YYYY-MM) names no records.
+        # A malformed key (a month that is not YYYY-MM, an institution id out of range) names no
+        # records. Keys are checked here, before the query runs: the database would fail later.
         raise Http404 from None
     return records.select_related(*RELATED[metric.columns]).order_by("-pk")
 

@@ -54,6 +54,7 @@ def drill(request: HttpRequest, scope: str, metric: str) -> HttpResponse:
         "dimension": DIMENSIONS[dimension],
         "key": key,
         "key_label": selectors.key_label(dimension, key, ""),
+        "last_refresh": selectors.last_refresh(),
         "page": page,
         "headers": records.headers(spec.columns),
         "rows": [records.cells(spec.columns, record) for record in page],

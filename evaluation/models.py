@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.validators import YEARS_OF_EXPERIENCE, not_in_future
+
 MEASURES = _("Interim Measures for the Administration of Patent Asset Evaluation")
 
 
@@ -60,7 +62,9 @@ class AppraisalInstitution(models.Model):
     certificate_no = models.CharField(
         _("qualification certificate number"), max_length=64, blank=True
     )
-    certificate_date = models.DateField(_("qualification certificate date"), null=True, blank=True)
+    certificate_date = models.DateField(
+        _("qualification certificate date"), null=True, blank=True, validators=[not_in_future]
+    )
     documents_complete_on = models.DateField(
         _("application documents complete on"), null=True, blank=True
     )
@@ -161,22 +165,38 @@ class Appraiser(models.Model):
     degree = models.CharField(_("degree"), max_length=16, choices=Degree.choices)
     degree_field = models.CharField(_("field of study"), max_length=16, choices=DegreeField.choices)
     years_asset_appraisal = models.DecimalField(
-        _("years in asset appraisal"), max_digits=4, decimal_places=1, default=Decimal(0)
+        _("years in asset appraisal"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(0),
+        validators=YEARS_OF_EXPERIENCE,
     )
     years_patent_management = models.DecimalField(
-        _("years in patent management"), max_digits=4, decimal_places=1, default=Decimal(0)
+        _("years in patent management"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(0),
+        validators=YEARS_OF_EXPERIENCE,
     )
     years_patent_agency = models.DecimalField(
-        _("years in patent agency"), max_digits=4, decimal_places=1, default=Decimal(0)
+        _("years in patent agency"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(0),
+        validators=YEARS_OF_EXPERIENCE,
     )
     certificate_kind = models.CharField(
         _("certificate"), max_length=16, choices=CertificateKind.choices, blank=True
     )
     certificate_no = models.CharField(_("certificate number"), max_length=64, blank=True)
-    certificate_date = models.DateField(_("certificate date"), null=True, blank=True)
+    certificate_date = models.DateField(
+        _("certificate date"), null=True, blank=True, validators=[not_in_future]
+    )
     registration_no = models.CharField(_("registration (filing) number"), max_length=64, blank=True)
-    joined_on = models.DateField(_("joined on"), default=datetime.date.today)
-    left_on = models.DateField(_("left on"), null=True, blank=True)
+    joined_on = models.DateField(
+        _("joined on"), default=datetime.date.today, validators=[not_in_future]
+    )
+    left_on = models.DateField(_("left on"), null=True, blank=True, validators=[not_in_future])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -198,7 +218,7 @@ class Appraiser(models.Model):
 
 class TrainingRecord(models.Model):
     appraiser = models.ForeignKey(Appraiser, on_delete=models.CASCADE, related_name="trainings")
-    completed_on = models.DateField(_("completed on"))
+    completed_on = models.DateField(_("completed on"), validators=[not_in_future])
     title = models.CharField(_("course"), max_length=200)
     hours = models.PositiveSmallIntegerField(_("hours"), default=8)
 
@@ -228,9 +248,9 @@ class Filing(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=32, choices=FilingReason.choices)
     detail = models.CharField(_("change"), max_length=300, blank=True)
-    changed_on = models.DateField(_("change date"))
+    changed_on = models.DateField(_("change date"), validators=[not_in_future])
     due_on = models.DateField(_("filing due"))
-    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True, validators=[not_in_future])
     document = models.FileField(
         _("filing documents"), upload_to="evaluation/filings/%Y/%m/", blank=True
     )
@@ -273,7 +293,7 @@ class Inspection(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     result = models.CharField(_("result"), max_length=16, choices=InspectionResult.choices)
     notes = models.TextField(_("notes"), blank=True)
-    inspected_on = models.DateField(_("inspected on"))
+    inspected_on = models.DateField(_("inspected on"), validators=[not_in_future])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from accounts import selectors as account_selectors
 from accounts.models import Organisation, OrgKind, User
-from evaluation import rules
+from evaluation import rules, validators
 from evaluation.models import (
     ApplicationDocument,
     AppraisalInstitution,
@@ -78,6 +78,20 @@ def _locked(institution: AppraisalInstitution) -> AppraisalInstitution:
         .select_related("organisation")
         .get(pk=institution.pk)
     )
+
+
+def _refuse_future_dates(**dates: datetime.date | None) -> None:
+    """ValidationError, field by field, for dates after today: call before writing anything."""
+    errors: dict[str, list[str]] = {}
+    for field, day in dates.items():
+        if day is None:
+            continue
+        try:
+            validators.not_in_future(day)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 def _open_filing(
@@ -185,6 +199,7 @@ def decide_application(
             raise ValidationError(
                 {"certificate_no": _("Enter the qualification certificate number and date.")}
             )
+        _refuse_future_dates(certificate_date=certificate_date)
         institution.status = InstitutionStatus.QUALIFIED
         institution.certificate_no = certificate_no
         institution.certificate_date = certificate_date
@@ -246,8 +261,10 @@ def change_details(
     by: User,
 ) -> list[Filing]:
     """Record a change of name, domicile or legal representative; a qualified institution owes
-    one filing per change within 30 working days."""
+    one filing per change within 30 working days. A change dated after today is refused: its
+    filing would fall due only 30 working days after that day."""
     _require_member(by, institution)
+    _refuse_future_dates(changed_on=changed_on)
     institution = _locked(institution)
     organisation = institution.organisation
     changes: list[tuple[str, str, str]] = []
@@ -279,7 +296,10 @@ def change_details(
 
 @transaction.atomic
 def add_appraiser(*, institution: AppraisalInstitution, by: User, **fields: Any) -> Appraiser:
-    """Add a staff member; if they count as qualified staff, a staff-change filing falls due."""
+    """Add a staff member; if they count as qualified staff, a staff-change filing falls due.
+
+    The model's rules are checked first (ValidationError, nothing written): no joining or
+    certificate date after today, no negative or implausible years of experience."""
     _require_member(by, institution)
     appraiser = Appraiser(institution=institution, **fields)
     appraiser.full_clean()
@@ -301,6 +321,7 @@ def appraiser_leaves(*, appraiser: Appraiser, left_on: datetime.date, by: User) 
     appraiser = Appraiser.objects.select_for_update().get(pk=appraiser.pk)
     if appraiser.left_on is not None:
         raise ValidationError(_("This appraiser has already left."))
+    _refuse_future_dates(left_on=left_on)
     if left_on < appraiser.joined_on:
         raise ValidationError({"left_on": _("The leaving date is before the joining date.")})
     was_qualified = rules.is_qualified(appraiser, institution)
@@ -338,6 +359,7 @@ def submit_filing(
     filing = Filing.objects.select_for_update().get(pk=filing.pk)
     if filing.filed_on is not None:
         raise ValidationError(_("This filing has already been made."))
+    _refuse_future_dates(filed_on=filed_on)
     if document is None:
         raise ValidationError({"document": _("Attach the filing documents.")})
     if filed_on < filing.changed_on:
@@ -418,6 +440,7 @@ def record_inspection(
         raise ValidationError({"year": _("The inspection for this year is already recorded.")})
     if result != InspectionResult.PASSED and not notes:
         raise ValidationError({"notes": _("Explain what must be rectified or why it failed.")})
+    _refuse_future_dates(inspected_on=inspected_on)
     return Inspection.objects.create(
         institution=institution,
         year=year,

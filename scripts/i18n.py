@@ -3,6 +3,7 @@
 
   python scripts/i18n.py update             # makemessages + compile
   python scripts/i18n.py set FILE.tsv       # apply "msgid<TAB>msgstr" lines, then compile
+                                            # ("context\\x04msgid<TAB>msgstr" for a pgettext one)
   python scripts/i18n.py missing            # list msgids without a translation (exit 1 if any)
 
 Every step holds an exclusive lock on the catalogue, so concurrent edits never clobber each other.
@@ -48,10 +49,20 @@ def update() -> None:
         _manage("compilemessages", "-l", "zh_Hans", *IGNORES)
 
 
+#: Between a msgctxt and its msgid in a TSV line, written as the four characters \x04: gettext's
+#: own separator in compiled catalogues, and a character no msgid contains.
+CONTEXT_SEPARATOR = "\\x04"
+
+
+def _key(entry: polib.POEntry) -> str:
+    return f"{entry.msgctxt}{CONTEXT_SEPARATOR}{entry.msgid}" if entry.msgctxt else entry.msgid
+
+
 def apply(tsv: Path) -> None:
     with locked():
         catalogue = polib.pofile(str(PO))
-        by_id = {entry.msgid: entry for entry in catalogue}
+        # The same msgid may stand in several contexts ("Created": a date, a count).
+        by_id = {_key(entry): entry for entry in catalogue}
         unknown = []
         for line in tsv.read_text(encoding="utf-8").splitlines():
             if not line.strip() or "\t" not in line:
@@ -78,7 +89,7 @@ def apply(tsv: Path) -> None:
 
 def missing() -> int:
     catalogue = polib.pofile(str(PO))
-    todo = [e.msgid for e in catalogue if not e.obsolete and (not e.translated() or e.fuzzy)]
+    todo = [_key(e) for e in catalogue if not e.obsolete and (not e.translated() or e.fuzzy)]
     for msgid in todo:
         print(msgid.replace("\n", "\\n"))
     return 1 if todo else 0

@@ -42,6 +42,9 @@ def _fast_and_isolated(settings, tmp_path):
     translation.activate("en")
     # Unit tests run tasks in-process; tests marked `worker` switch to the real worker.
     celery_app.conf.task_always_eager = True
+    # Writes ask for no dashboard refresh: one would outlive the test that made it (the pending
+    # mark in Redis, a refresh queued on the real worker). The refresh tests turn it on.
+    settings.DASHBOARDS_REFRESH_ON_WRITE = False
     yield
 
 
@@ -144,3 +147,5 @@ def national_user(db):
 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The same for the real worker (started with this environment): its writes ask for nothing.
+os.environ.setdefault("DASHBOARDS_REFRESH_ON_WRITE", "false")

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework import viewsets
 
+from accounts.filters import IdFilter
 from evaluation import selectors
 from evaluation.api.serializers import (
     AppraiserSerializer,
@@ -41,8 +42,8 @@ class FilingViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ValuationFilter(django_filters.FilterSet):
-    # A plain number filter: a ModelChoiceFilter would need a queryset of every patent.
-    patent = django_filters.NumberFilter(field_name="patents", distinct=True)
+    # An id filter: a ModelChoiceFilter would need a queryset of every patent.
+    patent = IdFilter(field_name="patents", distinct=True)
 
     class Meta:
         model = Valuation

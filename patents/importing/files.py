@@ -27,6 +27,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from accounts.text import join_list
 from patents.importing.columns import REQUIRED_KEYS, column_for_header, header_label
 
 MAGIC: tuple[tuple[bytes, Any], ...] = (
@@ -419,7 +420,7 @@ def _check_columns(positions: dict[str, int]) -> None:
         from django.utils.translation import get_language
 
         language = get_language() or "zh-hans"
-        names = ", ".join(f"“{header_label(key, language)}”" for key in missing)
+        names = join_list(f"“{header_label(key, language)}”" for key in missing)
         raise _reject(
             _(
                 "Required column(s) missing: %(columns)s. The first row must hold the column "

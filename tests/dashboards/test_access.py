@@ -103,6 +103,24 @@ def test_drill_down_rejects_unknown_metric_dimension_and_bad_keys(client, bureau
     assert client.get(url, {"dimension": "institution", "key": "x"}).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("metric", "dimension", "key"),
+    [
+        ("patents_inventoried", "institution", "9" * 30),  # more than any id
+        ("intents", "institution", "-1"),
+        ("patents_inventoried", "month", "99999-01"),  # no datetime for that year
+        ("intents", "month", "0001-01"),
+    ],
+)
+def test_drill_down_keys_out_of_range_are_404_on_page_and_api(
+    client, bureau_zj, refreshed, metric, dimension, key
+):
+    client.force_login(bureau_zj)
+    query = {"dimension": dimension, "key": key}
+    assert client.get(reverse("dashboards:drill", args=[ZJ, metric]), query).status_code == 404
+    assert client.get(reverse("api:dashboard-drill", args=[ZJ, metric]), query).status_code == 404
+
+
 def test_export_of_national_only_table_is_404_for_a_province(client, national_user, refreshed):
     client.force_login(national_user)
     url = reverse("dashboards:export", args=[ZJ, "inventory_by_province", "csv"])

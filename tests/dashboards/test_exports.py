@@ -86,3 +86,26 @@ def test_monthly_report_has_a_sheet_per_section_with_the_months_entries(
 def test_monthly_report_rejects_a_bad_month(client, bureau_zj, refreshed):
     client.force_login(bureau_zj)
     assert client.get(reverse("dashboards:monthly_report", args=[ZJ, "2026-13"])).status_code == 404
+
+
+def _csv(client, slug: str) -> list[list[str]]:
+    response = client.get(reverse("dashboards:export", args=[ZJ, slug, "csv"]))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_counts_are_exported_as_whole_numbers_and_amounts_to_the_cent(
+    client, bureau_zj, refreshed_activity
+):
+    client.force_login(bureau_zj)
+    inventory = _csv(client, "inventory_by_institution")
+    assert inventory[1][:7] == ["浙江测试大学", inventory[1][1], "6", "4", "3", "3", "2"]
+    assert inventory[2][:7] == ["宁波测试大学", inventory[2][1], "2", "1", "1", "0", "0"]
+    xlsx = client.get(reverse("dashboards:export", args=[ZJ, "inventory_by_institution", "xlsx"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert [type(cell.value) for cell in sheet[2][2:7]] == [int] * 5
+    deals = sorted(_csv(client, "deals_by_kind")[1:], key=lambda row: row[1])
+    assert [row[1:] for row in deals] == [
+        ["licence", "1", "100000.00"],
+        ["open_licence", "1", "0.00"],
+        ["transfer", "1", "500000.00"],
+    ]

@@ -1,12 +1,11 @@
-"""The refresh task: queued on commit, at most once per debounce window, safe to run twice."""
+"""The refresh task: safe to run twice, on the beat (queued on commit: test_refresh_on_write)."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
 
-from dashboards import tasks
+from dashboards import fragments, tasks
 from dashboards.models import RefreshRun, StatValue
 
 pytestmark = pytest.mark.django_db
@@ -14,21 +13,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _no_pending_refresh():
-    cache.delete(tasks.PENDING_KEY)
+    cache.delete(tasks.pending_key())
     yield
-    cache.delete(tasks.PENDING_KEY)
-
-
-def test_request_refresh_queues_one_task_after_commit(
-    world, django_capture_on_commit_callbacks, monkeypatch
-):
-    queued = []
-    monkeypatch.setattr(tasks.refresh_statistics, "apply_async", lambda **kw: queued.append(kw))
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        assert tasks.request_refresh() is True
-        assert tasks.request_refresh() is False  # debounced
-        assert queued == []  # nothing before the commit
-    assert queued == [{"countdown": tasks.DEBOUNCE_SECONDS}]
+    cache.delete(tasks.pending_key())
 
 
 def test_task_is_idempotent(world):
@@ -51,3 +38,12 @@ def test_task_is_idempotent(world):
 def test_beat_schedule_runs_the_refresh(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["dashboards-refresh"]
     assert entry["task"] == "dashboards.tasks.refresh_statistics"
+
+
+def test_a_worker_prerenders_the_pages_but_in_process_their_first_viewer_does(world, monkeypatch):
+    warmed: list[int] = []
+    monkeypatch.setattr(fragments, "warm", lambda run: warmed.append(run.pk) or 0)
+    tasks.refresh_statistics.apply()  # in process (the demo)
+    assert warmed == []
+    tasks.refresh_statistics.run()  # the task's body, as a worker runs it
+    assert len(warmed) == 1

@@ -65,3 +65,13 @@ def test_institutions_api_is_scoped_by_province(
 def test_api_is_read_only(client, appraiser_user):
     client.force_login(appraiser_user)
     assert client.post("/api/valuations/", {}).status_code == 405
+
+
+@pytest.mark.parametrize("patent", ["9" * 21, "0", "-4"])
+def test_valuation_filter_refuses_an_id_out_of_range(client, enterprise_user, patent):
+    client.force_login(enterprise_user)
+    response = client.get("/api/valuations/", {"patent": patent})
+    assert response.status_code == 400
+    assert response.json() == {
+        "patent": ["No record has this id: ids are whole numbers from 1 to 9223372036854775807."]
+    }

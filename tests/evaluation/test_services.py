@@ -247,13 +247,17 @@ def test_change_of_name_and_domicile_opens_one_filing_each(zj_institution, appra
     assert zj_institution.organisation.name == "浙江中衡资产评估有限公司"
 
 
-def test_filing_without_documents_is_refused(zj_institution, appraiser_user):
-    filing = Filing.objects.create(
-        institution=zj_institution,
+def staff_filing(institution) -> Filing:
+    return Filing.objects.create(
+        institution=institution,
         reason=FilingReason.STAFF_CHANGED,
         changed_on=D(2026, 3, 2),
         due_on=D(2026, 4, 14),
     )
+
+
+def test_filing_without_documents_is_refused(zj_institution, appraiser_user):
+    filing = staff_filing(zj_institution)
     with pytest.raises(ValidationError) as error:
         services.submit_filing(
             filing=filing, document=None, filed_on=D(2026, 3, 5), note="", by=appraiser_user
@@ -448,3 +452,108 @@ def test_documents_only_while_applying(zj_institution, appraiser_user):
         )
     assert error.value.messages == ["Documents can only be added while the application is open."]
     assert not ApplicationDocument.objects.exists()
+
+
+# --- impossible values ---------------------------------------------------------------------
+
+FUTURE = "This date is in the future; enter the day it happened."
+
+
+def _tomorrow() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=1)
+
+
+def test_change_dated_in_the_future_is_refused_and_nothing_changes(zj_institution, appraiser_user):
+    with pytest.raises(ValidationError) as error:
+        services.change_details(
+            institution=zj_institution,
+            name="改名后的评估公司",
+            domicile=zj_institution.domicile,
+            legal_representative=zj_institution.legal_representative,
+            changed_on=_tomorrow(),
+            by=appraiser_user,
+        )
+    assert error.value.message_dict == {"changed_on": [FUTURE]}
+    zj_institution.organisation.refresh_from_db()
+    assert zj_institution.organisation.name != "改名后的评估公司"
+    assert not zj_institution.filings.exists()
+
+
+def test_change_dated_today_is_accepted(zj_institution, appraiser_user):
+    [filing] = services.change_details(
+        institution=zj_institution,
+        name="今天改名的评估公司",
+        domicile=zj_institution.domicile,
+        legal_representative=zj_institution.legal_representative,
+        changed_on=timezone.localdate(),
+        by=appraiser_user,
+    )
+    assert filing.changed_on == timezone.localdate()
+
+
+NEW_APPRAISER = {
+    "name": "钱进",
+    "employment": "full_time",
+    "degree": "master",
+    "degree_field": "finance",
+    "certificate_kind": "examination",
+    "certificate_no": "EX-31",
+    "joined_on": D(2026, 1, 5),
+    "certificate_date": D(2025, 6, 1),
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("joined_on", "tomorrow", FUTURE),
+        ("certificate_date", "tomorrow", FUTURE),
+        ("years_asset_appraisal", Decimal(-3), "Ensure this value is greater than or equal to 0."),
+        ("years_patent_management", Decimal(999), "Ensure this value is less than or equal to 60."),
+        ("years_patent_agency", Decimal("60.5"), "Ensure this value is less than or equal to 60."),
+    ],
+)
+def test_appraiser_with_an_impossible_value_is_refused_and_not_added(
+    zj_institution, appraiser_user, field, value, message
+):
+    fields = {**NEW_APPRAISER, field: _tomorrow() if value == "tomorrow" else value}
+    with pytest.raises(ValidationError) as error:
+        services.add_appraiser(institution=zj_institution, by=appraiser_user, **fields)
+    assert error.value.message_dict == {field: [message]}
+    assert zj_institution.appraisers.count() == 3
+    assert not zj_institution.filings.exists()
+
+
+def test_a_veteran_appraiser_of_sixty_years_is_accepted(zj_institution, appraiser_user):
+    fields = {**NEW_APPRAISER, "years_asset_appraisal": Decimal(60)}
+    appraiser = services.add_appraiser(institution=zj_institution, by=appraiser_user, **fields)
+    assert appraiser.years_asset_appraisal == 60
+
+
+def test_leaving_filing_and_inspection_dated_in_the_future_are_refused(
+    zj_institution, appraiser_user, bureau_zj
+):
+    appraiser = zj_institution.appraisers.first()
+    with pytest.raises(ValidationError) as left:
+        services.appraiser_leaves(appraiser=appraiser, left_on=_tomorrow(), by=appraiser_user)
+    assert left.value.message_dict == {"left_on": [FUTURE]}
+    filing = staff_filing(zj_institution)
+    with pytest.raises(ValidationError) as filed:
+        services.submit_filing(
+            filing=filing, document=pdf(), filed_on=_tomorrow(), note="", by=appraiser_user
+        )
+    assert filed.value.message_dict == {"filed_on": [FUTURE]}
+    with pytest.raises(ValidationError) as inspected:
+        services.record_inspection(
+            institution=zj_institution,
+            year=2026,
+            result=InspectionResult.PASSED,
+            notes="",
+            inspected_on=_tomorrow(),
+            by=bureau_zj,
+        )
+    assert inspected.value.message_dict == {"inspected_on": [FUTURE]}
+    appraiser.refresh_from_db()
+    filing.refresh_from_db()
+    assert (appraiser.left_on, filing.filed_on) == (None, None)
+    assert not zj_institution.inspections.exists()

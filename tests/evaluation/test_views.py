@@ -224,25 +224,24 @@ def test_overdue_audit_and_staffing_warning_shown_to_the_bureau(client, bureau_z
     )
 
 
+NEW_APPRAISER = {
+    "name": "周芳",
+    "employment": "full_time",
+    "degree": "master",
+    "degree_field": "economics",
+    "years_asset_appraisal": "0",
+    "years_patent_management": "0",
+    "years_patent_agency": "0",
+    "certificate_kind": "examination",
+    "certificate_no": "EX-77",
+    "joined_on": "2026-11-02",
+}
+
+
 def test_adding_the_third_appraiser_clears_the_warning(client, appraiser_user, zj_institution):
     zj_institution.appraisers.first().delete()
     client.force_login(appraiser_user)
-    response = client.post(
-        reverse("evaluation:appraiser_new"),
-        {
-            "name": "周芳",
-            "employment": "full_time",
-            "degree": "master",
-            "degree_field": "economics",
-            "years_asset_appraisal": "0",
-            "years_patent_management": "0",
-            "years_patent_agency": "0",
-            "certificate_kind": "examination",
-            "certificate_no": "EX-77",
-            "joined_on": "2026-11-02",
-        },
-        follow=True,
-    )
+    response = client.post(reverse("evaluation:appraiser_new"), NEW_APPRAISER, follow=True)
     html = response.content.decode()
     assert "The staffing rule of the Measures is met." in html
     assert 'data-testid="staffing-warning"' not in html
@@ -310,3 +309,49 @@ def test_ineligible_signer_message_on_the_form(
     assert response.status_code == 400
     assert "钱律 may not sign: Not eligible" in response.content.decode()
     assert not Valuation.objects.exists()
+
+
+# --- impossible values ---------------------------------------------------------------------
+
+
+def test_appraiser_form_refuses_future_dates_and_impossible_years(
+    client, appraiser_user, zj_institution
+):
+    zj_institution.appraisers.first().delete()  # two left: the warning is up
+    client.force_login(appraiser_user)
+    impossible = {
+        "name": "孙悟",
+        "years_asset_appraisal": "-3",
+        "years_patent_management": "999",
+        "certificate_date": "2041-01-01",
+        "joined_on": "2040-01-01",
+    }
+    response = client.post(
+        reverse("evaluation:appraiser_new"), {**NEW_APPRAISER, **impossible}, follow=True
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("This date is in the future; enter the day it happened.") == 2
+    assert "Ensure this value is greater than or equal to 0." in html
+    assert "Ensure this value is less than or equal to 60." in html
+    assert not zj_institution.appraisers.filter(name="孙悟").exists()
+    assert not zj_institution.filings.exists()
+    staffing = client.get(reverse("evaluation:appraisers")).content.decode()
+    assert "The staffing rule of the Measures is met." not in staffing
+
+
+def test_details_form_refuses_a_change_dated_in_the_future(client, appraiser_user, zj_institution):
+    client.force_login(appraiser_user)
+    response = client.post(
+        reverse("evaluation:edit_details", args=[zj_institution.pk]),
+        {
+            "name": "未来改名的评估公司",
+            "domicile": zj_institution.domicile,
+            "legal_representative": zj_institution.legal_representative,
+            "changed_on": "2035-01-01",
+        },
+    )
+    assert "This date is in the future; enter the day it happened." in response.content.decode()
+    zj_institution.organisation.refresh_from_db()
+    assert zj_institution.organisation.name != "未来改名的评估公司"
+    assert not zj_institution.filings.exists()
