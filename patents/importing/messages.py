@@ -25,6 +25,10 @@ TEMPLATES: dict[str, str | Promise] = {
     "bad_choice": _("“%(value)s” is not one of: %(choices)s."),
     "bad_integer": _("“%(value)s” is not a whole number."),
     "bad_decimal": _("“%(value)s” is not a number."),
+    "negative": _("“%(value)s” must not be negative: the allowed range is %(min)s to %(max)s."),
+    "out_of_range": _("“%(value)s” is out of range: the allowed range is %(min)s to %(max)s."),
+    # No longer produced (out_of_range says it with the field's own bounds); kept so that the
+    # errors of earlier uploads still render.
     "maturity_range": _("Technology maturity is a whole number from 1 to 9 (TRL), not %(value)s."),
     "too_long": _("This value has %(length)s characters; the limit is %(limit)s."),
     "bad_email": _("“%(value)s” is not an e-mail address."),

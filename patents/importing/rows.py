@@ -12,11 +12,16 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import (
+    DecimalValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    validate_email,
+)
 from django.db import models
 from django.utils import translation
 
@@ -27,6 +32,7 @@ from patents.models import (
     InventoryCategory,
     LegalStatus,
     OpenLicenceFeeBasis,
+    Patent,
     ValueGrade,
 )
 from patents.numbers import IPC_LIST_SPLIT, normalise_ipc, parse_application_number
@@ -88,7 +94,10 @@ LIST_SPLIT = re.compile(r"[;；,，、\n]+")
 TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "无", "n", "no", "false", "0", "×", "✗"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
-_TWO_PLACES = decimal.Decimal("0.01")
+NUMBER_COLUMNS = (
+    "maturity", "open_licence_period_years", "open_licence_fee_amount",
+    "open_licence_royalty_rate",
+)  # fmt: skip
 
 
 def fold(text: str) -> str:
@@ -189,12 +198,8 @@ class RowParser:
             return self._deal_forms
         if key in CHOICES:
             return self._choice
-        if key == "maturity":
-            return self._maturity
-        if key == "open_licence_period_years":
-            return self._integer
-        if key in ("open_licence_fee_amount", "open_licence_royalty_rate"):
-            return self._decimal
+        if key in NUMBER_COLUMNS:
+            return self._number
         if key == "is_fiscally_funded":
             return self._boolean
         if key == "department":
@@ -261,25 +266,10 @@ class RowParser:
         values[key] = _choice(key, text) if text else ""
 
     @staticmethod
-    def _maturity(
+    def _number(
         parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str
     ) -> None:
-        maturity = _integer(text)
-        if maturity is not None and not 1 <= maturity <= 9:
-            raise CellError("maturity_range", value=text)
-        values[key] = maturity
-
-    @staticmethod
-    def _integer(
-        parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str
-    ) -> None:
-        values[key] = _integer(text)
-
-    @staticmethod
-    def _decimal(
-        parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str
-    ) -> None:
-        values[key] = _decimal(text)
+        values[key] = _number(key, text)
 
     @staticmethod
     def _boolean(
@@ -396,30 +386,83 @@ def _date_text(text: str) -> datetime.date:
     raise CellError("bad_date", value=text)
 
 
-@lru_cache(maxsize=4096)
-def _integer(text: str) -> int | None:
-    if not text:
-        return None
-    if text.isascii() and text.isdigit():
-        return int(text)  # the common case, without the Decimal round trip
-    try:
-        exact = decimal.Context(traps=[decimal.Inexact])
-        return int(decimal.Decimal(text).to_integral_exact(context=exact))
-    except (decimal.InvalidOperation, ArithmeticError):
-        raise CellError("bad_integer", value=text) from None
+@dataclass(frozen=True)
+class NumberRule:
+    """What a numeric column takes, read from its model field (so the upload, the form and the
+    API share one definition): whole numbers or `places` decimals, from `low` to `high`."""
+
+    places: int
+    low: decimal.Decimal
+    high: decimal.Decimal
+
+    @property
+    def step(self) -> decimal.Decimal:
+        return decimal.Decimal(1).scaleb(-self.places)
+
+
+def _number_field(key: str) -> models.Field[Any, Any]:
+    field = Patent._meta.get_field(key)
+    assert isinstance(field, models.Field)
+    return field
+
+
+@cache
+def number_rule(key: str) -> NumberRule:
+    """The tightest bounds of the field's validators. For a decimal, max_digits counts too: 14
+    digits with 2 places hold at most 999,999,999,999.99, and a larger value fails on the
+    database ("numeric field overflow") or, on SQLite, on every page that reads it back. An
+    integer field's validators include the database column's own range (a smallint's 32767)."""
+    field = _number_field(key)
+    places = field.decimal_places if isinstance(field, models.DecimalField) else 0
+    low: decimal.Decimal | None = None
+    high: decimal.Decimal | None = None
+    for validator in field.validators:
+        if isinstance(validator, MinValueValidator):
+            limit = decimal.Decimal(validator.limit_value)
+            low = limit if low is None else max(low, limit)
+        elif isinstance(validator, MaxValueValidator):
+            limit = decimal.Decimal(validator.limit_value)
+            high = limit if high is None else min(high, limit)
+        elif isinstance(validator, DecimalValidator):
+            whole = (validator.max_digits or 0) - (validator.decimal_places or 0)
+            limit = decimal.Decimal(10) ** whole - decimal.Decimal(1).scaleb(-places)
+            high = limit if high is None else min(high, limit)
+    if low is None or high is None:
+        raise ValueError(f"Patent.{key} has no lower or upper bound to check uploads against")
+    return NumberRule(places, low, high)
+
+
+def _bound(number: decimal.Decimal) -> str:
+    """A bound as people write it: 100, not 100.00 or 1E+2."""
+    return f"{number.normalize():f}" if number == number.to_integral_value() else f"{number:f}"
 
 
 @lru_cache(maxsize=4096)
-def _decimal(text: str) -> decimal.Decimal | None:
+def _number(key: str, text: str) -> int | decimal.Decimal | None:
+    """A cell of a numeric column, rounded to the field's places, then checked against the
+    field's range: the check comes after rounding, since the rounded value is what is stored."""
     if not text:
         return None
+    rule = number_rule(key)
+    whole = rule.places == 0
     try:
         number = decimal.Decimal(text.replace(",", "").replace("，", ""))
     except decimal.InvalidOperation:
-        raise CellError("bad_decimal", value=text) from None
-    if not number.is_finite() or number < 0 or number >= 10**12:
-        raise CellError("bad_decimal", value=text)
-    return number.quantize(_TWO_PLACES)
+        number = decimal.Decimal("NaN")
+    if number.is_nan() or (whole and number.is_finite() and number != number.to_integral_value()):
+        raise CellError("bad_integer" if whole else "bad_decimal", value=text)
+    limits = {"value": text, "min": _bound(rule.low), "max": _bound(rule.high)}
+    if number < 0 <= rule.low:
+        raise CellError("negative", **limits)
+    # Far outside (infinity, 1e20) is refused before rounding, which cannot handle it.
+    if not rule.low - 1 <= number <= rule.high + 1:
+        raise CellError("out_of_range", **limits)
+    value = int(number) if whole else number.quantize(rule.step)
+    try:
+        _number_field(key).run_validators(value)
+    except ValidationError:
+        raise CellError("out_of_range", **limits) from None
+    return value
 
 
 @lru_cache(maxsize=1024)

@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -50,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000
 MAX_ATTEMPTS = 5
+# Database hiccups: the task retries them (patents.tasks), so the job goes back to PENDING.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 IMPORTER_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.COLLEGE_STAFF})
 
 
@@ -109,12 +111,24 @@ def run_import(*, job_id: int) -> None:
     try:
         with translation.override(job.language):
             _import(job)
-    except Exception:
-        # Leave the job to the sweeper (or the task's retry): committed chunks stay committed.
+    except TRANSIENT_ERRORS:
+        # Leave the job to the task's retry (or the sweeper): committed chunks stay committed.
         ImportJob.objects.filter(pk=job.pk, attempts=job.attempts).update(
             status=ImportStatus.PENDING
         )
         raise
+    except Exception:
+        # Anything else is a bug that running the job again would only repeat: end it, say so
+        # on its page, and keep the traceback for the operators. The chunk being written was
+        # rolled back as a whole; the chunks committed before it stay, as their rows say.
+        logger.exception("inventory import %s failed", job.pk)
+        with translation.override(job.language):
+            message = _(
+                "The import stopped on an unexpected error after %(rows)s rows; the rows saved "
+                "before it are kept. The error was logged: please tell the platform's "
+                "administrators about this upload."
+            ) % {"rows": ImportJob.objects.get(pk=job.pk).processed_rows}
+        _finish(job, ImportStatus.FAILED, file_error=message)
 
 
 def _claim(job_id: int) -> ImportJob | None:

@@ -151,3 +151,110 @@ def test_uploaded_record_history_page_shows_its_creation_by_the_upload(
     assert update < creation  # newest first: the creation is the last entry
     assert history.count(str(univ_a_staff)) == 2
     assert sum(history.count(label) for label in ("Inventory upload", "批量导入")) == 2
+
+
+NUMBER_HEADERS = [
+    "申请号", "专利名称", "技术成熟度", "许可期限（年）", "开放许可费用（元）", "提成比例（%）",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        (["NaN", "", "", ""], "技术成熟度", "“NaN” is not a whole number."),
+        (["12", "", "", ""], "技术成熟度",
+         "“12” is out of range: the allowed range is 1 to 9."),
+        (["", "-3", "", ""], "许可期限（年）",
+         "“-3” must not be negative: the allowed range is 1 to 20."),
+        (["", "99999999999999999999", "", ""], "许可期限（年）",
+         "“99999999999999999999” is out of range: the allowed range is 1 to 20."),
+        (["", "40000", "", ""], "许可期限（年）",
+         "“40000” is out of range: the allowed range is 1 to 20."),
+        (["", "1e20", "", ""], "许可期限（年）",
+         "“1e20” is out of range: the allowed range is 1 to 20."),
+        (["", "2.5", "", ""], "许可期限（年）", "“2.5” is not a whole number."),
+        # Rounded to the column's two places it no longer fits its 14 digits.
+        (["", "", "999999999999.999", ""], "开放许可费用（元）",
+         "“999999999999.999” is out of range: the allowed range is 0 to 999999999999.99."),
+        (["", "", "-5", ""], "开放许可费用（元）",
+         "“-5” must not be negative: the allowed range is 0 to 999999999999.99."),
+        (["", "", "1e20", ""], "开放许可费用（元）",
+         "“1e20” is out of range: the allowed range is 0 to 999999999999.99."),
+        (["", "", "", "5000"], "提成比例（%）",
+         "“5000” is out of range: the allowed range is 0 to 100."),
+        (["", "", "", "100.004"], "提成比例（%）", None),  # rounds to 100.00: accepted
+        (["", "", "", "abc"], "提成比例（%）", "“abc” is not a number."),
+    ],
+)  # fmt: skip
+def test_number_out_of_its_fields_range_is_a_row_error_and_the_other_rows_import(
+    univ_a_staff, django_capture_on_commit_callbacks, cells, column, message
+):
+    good = ["202120123456.2", "一种实用新型装置", 6, 5, "1000.5", "3"]
+    job = upload_and_run(
+        django_capture_on_commit_callbacks,
+        univ_a_staff,
+        xlsx([[GOOD[0], GOOD[1], *cells], good], NUMBER_HEADERS),
+    )
+    assert job.status == "done"
+    saved = Patent.objects.get(application_no="202120123456.2")
+    assert (saved.maturity, saved.open_licence_period_years) == (6, 5)
+    assert str(saved.open_licence_fee_amount) == "1000.50"
+    if message is None:
+        assert (job.created_count, job.error_count) == (2, 0)
+        return
+    error = job.row_errors.get()
+    assert (error.row_number, error.column, error.value, error.message) == (
+        2,
+        column,
+        cells[NUMBER_HEADERS.index(column) - 2],
+        message,
+    )
+    assert (job.created_count, job.error_count) == (1, 1)
+    assert not Patent.objects.filter(application_no=GOOD[0]).exists()
+
+
+def test_numeric_excel_cells_are_checked_like_text(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    rows = [[GOOD[0], GOOD[1], 7.0, -3, 12.345, 0]]
+    job = upload_and_run(
+        django_capture_on_commit_callbacks, univ_a_staff, xlsx(rows, NUMBER_HEADERS)
+    )
+    assert [(e.column, e.code) for e in job.row_errors.all()] == [("许可期限（年）", "negative")]
+
+
+def test_an_unexpected_error_fails_the_job_with_a_message_instead_of_leaving_it_pending(
+    univ_a_staff, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from patents.services import imports
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(imports, "upsert_chunk", broken)
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([GOOD]))
+    assert (job.status, job.processed_rows) == ("failed", 0)
+    assert job.file_error == (
+        "The import stopped on an unexpected error after 0 rows; the rows saved before it are "
+        "kept. The error was logged: please tell the platform's administrators about this upload."
+    )
+    assert not Patent.objects.exists()
+    assert "inventory import" in caplog.text and "ValueError: a bug" in caplog.text
+
+
+def test_a_database_hiccup_leaves_the_job_pending_for_the_retry(univ_a_staff, monkeypatch):
+    from django.db import OperationalError
+
+    from patents.models import ImportJob
+    from patents.services import imports
+
+    organisation = univ_a_staff.organisation
+    job = imports.start_import(organisation=organisation, file=xlsx([GOOD]), by=univ_a_staff)
+
+    def lost(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(imports, "upsert_chunk", lost)
+    with pytest.raises(OperationalError):
+        imports.run_import(job_id=job.pk)
+    assert ImportJob.objects.get(pk=job.pk).status == "pending"
