@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from patents.numbers import normalise_ipc, parse_application_number
@@ -59,6 +59,8 @@ def _parser_message(code: str, value: str) -> str:
 
 
 def render(code: str, params: dict[str, Any]) -> str:
+    if code == "record_rule":  # msgids of records.check_record, in this language
+        return " ".join(gettext(rule) for rule in params["rules"])
     if code in ("bad_application_no", "bad_ipc"):
         return _parser_message(code, str(params.get("value", ""))) or str(params.get("message"))
     if code == "bad_choice":

@@ -35,9 +35,11 @@ from patents.importing import pipeline
 from patents.importing.columns import COLUMNS, header_label
 from patents.importing.files import open_spreadsheet
 from patents.importing.rows import fold
+from patents.importing.rules import rule_row_errors
 from patents.importing.upsert import (
     ImportContext,
     insert_prepared,
+    new_record_errors,
     prepare_new_records,
     search_text,
     upsert_chunk,
@@ -203,6 +205,7 @@ def _reader(
                 spec,
                 prepare=functools.partial(prepare_new_records, context),
                 held=frozenset(held.values_list("application_no", flat=True)),
+                check_new=functools.partial(new_record_errors, context),
             )
         with pipeline.forked(spec) as (headers, chunks):
             yield headers, pipeline.prefetch(chunks)
@@ -223,13 +226,7 @@ def _write_chunk(
     chunk: pipeline.ParsedChunk,
 ) -> bool:
     """Write one validated chunk with the job's counters, atomically; False if fenced off."""
-    errors = [
-        ImportRowError(
-            job_id=job.pk, row_number=row, column=column, value=value[:2000], code=code,
-            params=params, message=message,
-        )
-        for row, column, value, code, params, message in chunk.errors
-    ]  # fmt: skip
+    errors = [_row_error(job, error) for error in chunk.errors]
     valid = chunk.valid
     created = 0
     with transaction.atomic():
@@ -263,6 +260,9 @@ def _write_chunk(
             [(number, values) for number, (_row, values) in valid.items()],
             chunk.search_texts,
         )
+        for number, rules in outcome.rejected.items():
+            row, values = valid[number]
+            errors += [_row_error(job, e) for e in rule_row_errors(row, rules, headers, values)]
         ImportRowError.objects.bulk_create(errors, ignore_conflicts=True)
         job.processed_rows = chunk.position + chunk.size
         ImportJob.objects.filter(pk=job.pk).update(
@@ -274,6 +274,14 @@ def _write_chunk(
             heartbeat_at=timezone.now(),
         )
     return True
+
+
+def _row_error(job: ImportJob, error: pipeline.RenderedError) -> ImportRowError:
+    row, column, value, code, params, message = error
+    return ImportRowError(
+        job_id=job.pk, row_number=row, column=column, value=value[:2000], code=code,
+        params=params, message=message,
+    )  # fmt: skip
 
 
 def _other_college_errors(
