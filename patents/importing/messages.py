@@ -22,6 +22,16 @@ TEMPLATES: dict[str, str | Promise] = {
     ),
     "bad_date": _("“%(value)s” is not a date: write it as 2021-03-15."),
     "date_order": _("The grant date %(value)s is before the application date."),
+    "future_date": _("“%(value)s” is a date in the future."),
+    "before_patent_law": _(
+        "“%(value)s” is before %(first)s, when China's Patent Law came into force: no Chinese "
+        "patent application is older."
+    ),
+    "date_after_number_year": _(
+        "The application date %(value)s is later than %(year)s, the filing year in the "
+        "application number: the number is allotted when the application is filed, so one of "
+        "the two is wrong."
+    ),
     "bad_choice": _("“%(value)s” is not one of: %(choices)s."),
     "bad_integer": _("“%(value)s” is not a whole number."),
     "bad_decimal": _("“%(value)s” is not a number."),

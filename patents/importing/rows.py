@@ -23,7 +23,7 @@ from django.core.validators import (
     validate_email,
 )
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 
 from patents.importing import messages
 from patents.models import (
@@ -94,6 +94,8 @@ LIST_SPLIT = re.compile(r"[;；,，、\n]+")
 TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "无", "n", "no", "false", "0", "×", "✗"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+# China's Patent Law came into force on 1985-04-01: no Chinese application or grant is older.
+PATENT_LAW_IN_FORCE = datetime.date(1985, 4, 1)
 NUMBER_COLUMNS = (
     "maturity", "open_licence_period_years", "open_licence_fee_amount",
     "open_licence_royalty_rate",
@@ -141,6 +143,7 @@ class CellError(Exception):
 class ParsedRow:
     row_number: int
     application_no: str = ""
+    filing_year: int | None = None  # the year the application number encodes
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)  # key, value
 
@@ -153,6 +156,7 @@ class RowParser:
     departments: dict[str, int]  # folded college name → Department id
     industries: frozenset[str]
     formula_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    today: datetime.date = field(default_factory=timezone.localdate)
 
     def __post_init__(self) -> None:
         # Decide once per file which check each column gets (not once per cell): on 100,000
@@ -219,6 +223,7 @@ class RowParser:
         except ValueError as exc:
             raise CellError("bad_application_no", value=text, message=str(exc)) from None
         parsed.application_no = number.canonical
+        parsed.filing_year = number.filing_year
         values["patent_type"] = number.patent_type.value
 
     @staticmethod
@@ -249,9 +254,15 @@ class RowParser:
     def _names(parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str) -> None:
         values[key] = list(_names(text))
 
-    @staticmethod
-    def _date(parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str) -> None:
-        values[key] = _date(raw, text)
+    def _date(
+        self, parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str
+    ) -> None:
+        date = _date(raw, text)
+        if date is not None and date > self.today:
+            raise CellError("future_date", value=str(date))
+        if date is not None and date < PATENT_LAW_IN_FORCE:
+            raise CellError("before_patent_law", value=str(date), first=str(PATENT_LAW_IN_FORCE))
+        values[key] = date
 
     @staticmethod
     def _deal_forms(
@@ -313,6 +324,20 @@ class RowParser:
         granted = parsed.values.get("grant_date")
         if filed and granted and granted < filed:
             parsed.errors.append(("grant_date", str(granted), "date_order", {"value": granted}))
+        # A number is allotted when an application is filed (Implementing Rules 2023 Art. 43),
+        # so its year cannot come before the application date's. The other way round is no
+        # error: a divisional application keeps its parent's application date (Art. 49), and a
+        # PCT application's date is its international filing date (Art. 119) while its number
+        # is given when it enters the Chinese national phase (Art. 121), years later.
+        if filed and parsed.filing_year and filed.year > parsed.filing_year:
+            parsed.errors.append(
+                (
+                    "application_date",
+                    str(filed),
+                    "date_after_number_year",
+                    {"value": filed, "year": parsed.filing_year},
+                )
+            )
 
 
 # The parsers below are pure functions of a cell's text, and cached: an inventory repeats the

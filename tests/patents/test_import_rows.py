@@ -258,3 +258,72 @@ def test_a_database_hiccup_leaves_the_job_pending_for_the_retry(univ_a_staff, mo
     with pytest.raises(OperationalError):
         imports.run_import(job_id=job.pk)
     assert ImportJob.objects.get(pk=job.pk).status == "pending"
+
+
+DATE_HEADERS = ["申请号", "专利名称", "申请日", "授权日"]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        (["202210123456.1", "标题", "2099-01-01", ""], "申请日",
+         "“2099-01-01” is a date in the future."),
+        (["202210123456.1", "标题", "1800-01-01", ""], "申请日",
+         "“1800-01-01” is before 1985-04-01, when China's Patent Law came into force: no "
+         "Chinese patent application is older."),
+        (["202210123456.1", "标题", "2022-03-01", "2099-01-01"], "授权日",
+         "“2099-01-01” is a date in the future."),
+        (["202210123456.1", "标题", "2023-03-01", ""], "申请日",
+         "The application date 2023-03-01 is later than 2022, the filing year in the "
+         "application number: the number is allotted when the application is filed, so one of "
+         "the two is wrong."),
+        (["95115608.X", "标题", "1996-01-01", ""], "申请日",
+         "The application date 1996-01-01 is later than 1995, the filing year in the "
+         "application number: the number is allotted when the application is filed, so one of "
+         "the two is wrong."),
+        (["202210123456.1", "标题", "2022-03-01", "2022-02-01"], "授权日",
+         "The grant date 2022-02-01 is before the application date."),
+    ],
+)  # fmt: skip
+def test_impossible_dates_are_refused(
+    univ_a_staff, django_capture_on_commit_callbacks, row, column, message
+):
+    job = upload_and_run(
+        django_capture_on_commit_callbacks, univ_a_staff, xlsx([row], DATE_HEADERS)
+    )
+    error = job.row_errors.get()
+    assert (error.row_number, error.column, error.message) == (2, column, message)
+    assert not Patent.objects.exists()
+
+
+def test_tomorrow_is_in_the_future_even_as_an_excel_date(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    tomorrow = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
+    rows = [["202110123456.7", "标题", "2021-03-15", tomorrow]]
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx(rows, DATE_HEADERS))
+    assert job.row_errors.get().code == "future_date"
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        # A divisional application keeps its parent's (earlier) application date.
+        ["202210123456.1", "一种分案申请", "2019-06-01", "2023-05-01"],
+        # A PCT application's number carries the year it entered the Chinese national phase.
+        ["202280012345.1", "一种PCT申请", "2020-11-20", ""],
+        ["202210123456.1", "标题", "2022-12-31", ""],
+    ],
+)
+def test_an_application_date_before_the_numbers_year_is_accepted(
+    univ_a_staff, django_capture_on_commit_callbacks, row
+):
+    job = upload_and_run(
+        django_capture_on_commit_callbacks, univ_a_staff, xlsx([row], DATE_HEADERS)
+    )
+    assert (job.created_count, job.error_count) == (1, 0)
