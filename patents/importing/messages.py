@@ -22,6 +22,10 @@ TEMPLATES: dict[str, str | Promise] = {
     ),
     "bad_date": _("“%(value)s” is not a date: write it as 2021-03-15."),
     "date_order": _("The grant date %(value)s is before the application date."),
+    "template_example": _(
+        "This is the example row of the upload template, not a patent: it was not imported. "
+        "Delete it from your file."
+    ),
     "future_date": _("“%(value)s” is a date in the future."),
     "before_patent_law": _(
         "“%(value)s” is before %(first)s, when China's Patent Law came into force: no Chinese "

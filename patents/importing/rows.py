@@ -26,6 +26,7 @@ from django.db import models
 from django.utils import timezone, translation
 
 from patents.importing import messages
+from patents.importing.columns import COLUMNS_BY_KEY
 from patents.models import (
     DealForm,
     ImplementationStatus,
@@ -96,6 +97,11 @@ FALSE_WORDS = {"否", "无", "n", "no", "false", "0", "×", "✗"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 # China's Patent Law came into force on 1985-04-01: no Chinese application or grant is older.
 PATENT_LAW_IN_FORCE = datetime.date(1985, 4, 1)
+# The example row of the templates downloaded before it moved to the notes sheet: a template
+# uploaded unchanged made a patent of it. Number, title and patentee ("浙江测试大学") together.
+TEMPLATE_EXAMPLE = tuple(
+    COLUMNS_BY_KEY[key].example for key in ("application_no", "title", "patentees")
+)
 NUMBER_COLUMNS = (
     "maturity", "open_licence_period_years", "open_licence_fee_amount",
     "open_licence_royalty_rate",
@@ -322,6 +328,10 @@ class RowParser:
     def _check_row(parsed: ParsedRow) -> None:
         filed = parsed.values.get("application_date")
         granted = parsed.values.get("grant_date")
+        patentees = parsed.values.get("patentees") or [""]
+        if (parsed.application_no, parsed.values.get("title"), patentees[0]) == TEMPLATE_EXAMPLE:
+            number = parsed.application_no
+            parsed.errors.append(("application_no", number, "template_example", {}))
         if filed and granted and granted < filed:
             parsed.errors.append(("grant_date", str(granted), "date_order", {"value": granted}))
         # A number is allotted when an application is filed (Implementing Rules 2023 Art. 43),
@@ -457,7 +467,7 @@ def number_rule(key: str) -> NumberRule:
     return NumberRule(places, low, high)
 
 
-def _bound(number: decimal.Decimal) -> str:
+def bound_text(number: decimal.Decimal) -> str:
     """A bound as people write it: 100, not 100.00 or 1E+2."""
     return f"{number.normalize():f}" if number == number.to_integral_value() else f"{number:f}"
 
@@ -476,7 +486,7 @@ def _number(key: str, text: str) -> int | decimal.Decimal | None:
         number = decimal.Decimal("NaN")
     if number.is_nan() or (whole and number.is_finite() and number != number.to_integral_value()):
         raise CellError("bad_integer" if whole else "bad_decimal", value=text)
-    limits = {"value": text, "min": _bound(rule.low), "max": _bound(rule.high)}
+    limits = {"value": text, "min": bound_text(rule.low), "max": bound_text(rule.high)}
     if number < 0 <= rule.low:
         raise CellError("negative", **limits)
     # Far outside (infinity, 1e20) is refused before rounding, which cannot handle it.

@@ -14,7 +14,6 @@ import dataclasses
 import datetime
 import functools
 import hashlib
-import io
 import logging
 import os
 from collections.abc import Iterator
@@ -27,12 +26,9 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from accounts.models import PATENT_OWNER_KINDS, Organisation, Role, User
-from patents.importing import pipeline
-from patents.importing.columns import COLUMNS, header_label
+from patents.importing import pipeline, template
 from patents.importing.files import open_spreadsheet
 from patents.importing.rows import fold
 from patents.importing.rules import rule_row_errors
@@ -346,28 +342,6 @@ def requeue_stale_imports(*, stale_after: datetime.timedelta | None = None) -> l
 
 
 def import_template(lang: str) -> bytes:
-    """The upload template: the header row in `lang` (zh-hans or en), an example, and notes."""
-    language = "en" if lang.startswith("en") else "zh-hans"
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    with translation.override(language):
-        sheet.title = _("Inventory")
-        sheet.append([header_label(column.key, language) for column in COLUMNS])
-        sheet.append([column.example or None for column in COLUMNS])
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(COLUMNS, start=1):
-            sheet.cell(row=1, column=index).font = Font(bold=column.required)
-        notes = workbook.create_sheet(_("Notes"))
-        notes.append([_("Column"), _("Required"), _("Example")])
-        for column in COLUMNS:
-            notes.append(
-                [
-                    header_label(column.key, language),
-                    _("yes") if column.required else "",
-                    column.example,
-                ]
-            )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The upload template (.xlsx): the header row in `lang` (zh-hans or en) on an otherwise
+    empty first sheet, examples and notes on a second."""
+    return template.build_template("en" if lang.startswith("en") else "zh-hans")

@@ -129,3 +129,66 @@ def test_xlsx_report_of_another_university_is_404(client, univ_b_staff, job):
     client.force_login(univ_b_staff)
     url = reverse("patents:import_report", args=[job.pk])
     assert client.get(url, {"format": "xlsx"}).status_code == 404
+
+
+def _template(client, lang: str):  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import load_workbook
+
+    content = client.get(reverse("patents:import_template"), {"lang": lang}).content
+    return content, load_workbook(io.BytesIO(content))
+
+
+def test_template_uploaded_unchanged_creates_nothing(client, univ_a_staff):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from patents.models import ImportJob
+    from patents.services import imports
+
+    client.force_login(univ_a_staff)
+    content, _workbook = _template(client, "zh-hans")
+    with pytest.raises(ValidationError) as refused:
+        imports.start_import(
+            organisation=univ_a_staff.organisation,
+            file=SimpleUploadedFile("inventory-template-zh.xlsx", content),
+            by=univ_a_staff,
+        )
+    assert refused.value.messages == ["The file has no data rows below the header."]
+    assert not Patent.objects.exists() and not ImportJob.objects.exists()
+
+
+def test_template_keeps_its_example_and_instructions_on_the_notes_sheet(client, univ_a_staff):
+    client.force_login(univ_a_staff)
+    _content, workbook = _template(client, "en")
+    inventory, notes = workbook.worksheets
+    assert inventory.max_row == 1  # the headers only
+    assert inventory.column_dimensions["A"].number_format == "@"  # Excel keeps the ".0"
+    rows = list(notes.iter_rows(values_only=True))
+    assert "an empty cell clears that field" in rows[1][0]
+    by_column = {row[0]: row for row in rows if row and row[0]}
+    assert by_column["Application number"][1:3] == ("yes", "202110123456.7")
+    assert by_column["Title"][2] == "一种锂离子电池隔膜的制备方法"
+    # Ranges come from the model fields, as the importer checks them.
+    assert by_column["Technology maturity"][3] == "A whole number from 1 to 9"
+    assert by_column["Royalty rate (%)"][3] == "A number from 0 to 100"
+    assert by_column["Open licence fee (yuan)"][3] == "A number from 0 to 999999999999.99"
+
+
+def test_example_row_of_an_earlier_template_is_not_imported_and_the_report_says_so(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    from patents.importing.columns import COLUMNS
+
+    headers = [column.zh for column in COLUMNS]
+    example = [column.example or None for column in COLUMNS]
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([example], headers))
+    error = job.row_errors.get()
+    assert (error.row_number, error.column, error.code) == (2, "申请号", "template_example")
+    assert error.message == (
+        "This is the example row of the upload template, not a patent: it was not imported. "
+        "Delete it from your file."
+    )
+    assert (job.status, job.created_count) == ("done", 0)
+    assert not Patent.objects.exists()
