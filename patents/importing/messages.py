@@ -22,6 +22,16 @@ TEMPLATES: dict[str, str | Promise] = {
     ),
     "bad_date": _("“%(value)s” is not a date: write it as 2021-03-15."),
     "date_order": _("The grant date %(value)s is before the application date."),
+    "number_lost_check_digit": _(
+        "“%(value)s” has no check digit: Excel stored this application number as a number and "
+        "dropped the dot and the digit after it. Format the column as text, type the number in "
+        "full (e.g. 202110123456.7) and upload again."
+    ),
+    "number_in_scientific_notation": _(
+        "“%(value)s” is in Excel's scientific notation: the last digits of the application "
+        "number were lost when the file was saved. Format the column as text, type the numbers "
+        "in full (e.g. 202110123456.7) and save again."
+    ),
     "template_example": _(
         "This is the example row of the upload template, not a patent: it was not imported. "
         "Delete it from your file."

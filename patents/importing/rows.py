@@ -36,7 +36,12 @@ from patents.models import (
     Patent,
     ValueGrade,
 )
-from patents.numbers import IPC_LIST_SPLIT, normalise_ipc, parse_application_number
+from patents.numbers import (
+    IPC_LIST_SPLIT,
+    check_digit,
+    normalise_ipc,
+    parse_application_number,
+)
 
 # Words people actually write in inventories, beyond the labels of the choices themselves.
 SYNONYMS: dict[str, dict[str, str]] = {
@@ -92,6 +97,7 @@ PLAIN_TEXT: tuple[str, ...] = (
     "abstract", "application_field", "target_products", "prospect_note", *TEXT_LIMITS,
 )  # fmt: skip
 LIST_SPLIT = re.compile(r"[;；,，、\n]+")
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
 TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "无", "n", "no", "false", "0", "×", "✗"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
@@ -224,6 +230,7 @@ class RowParser:
     ) -> None:
         if not text:
             raise CellError("required")
+        text = _typed_as_number(raw, text)
         try:
             number = parse_application_number(text)
         except ValueError as exc:
@@ -348,6 +355,25 @@ class RowParser:
                     {"value": filed, "year": parsed.filing_year},
                 )
             )
+
+
+def _typed_as_number(raw: object, text: str) -> str:
+    """An application number as Excel keeps a number typed into a General cell.
+
+    Typed as a number, 202310900001.0 is stored as 202310900001: without its dot and check
+    digit. Those 12 (or 8) digits are unambiguous only if their check digit is 0, and then they
+    are that number. Otherwise the digit is lost, as are the last digits of a number Excel shows
+    in scientific notation (2.02211E+12) when it saves the file as CSV: say so, and how to keep
+    them, rather than "wrong check digit"."""
+    if _SCIENTIFIC.match(text):
+        raise CellError("number_in_scientific_notation", value=text)
+    if not (text.isascii() and text.isdigit() and len(text) in (8, 12)):
+        return text
+    if check_digit(text) == "0":
+        return f"{text}.0"
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raise CellError("number_lost_check_digit", value=text)
+    return text  # typed as text without its check digit: the parser says what is missing
 
 
 # The parsers below are pure functions of a cell's text, and cached: an inventory repeats the

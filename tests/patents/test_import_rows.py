@@ -327,3 +327,44 @@ def test_an_application_date_before_the_numbers_year_is_accepted(
         django_capture_on_commit_callbacks, univ_a_staff, xlsx([row], DATE_HEADERS)
     )
     assert (job.created_count, job.error_count) == (1, 0)
+
+
+def _upload_number(capture, user, cell):  # type: ignore[no-untyped-def]
+    return upload_and_run(capture, user, xlsx([[cell, "标题"]], ["申请号", "专利名称"]))
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        (202310900001, "202310900001.0"),  # Excel dropped ".0": its check digit can only be 0
+        (202110123456.7, "202110123456.7"),  # a number with a non-zero check digit keeps it
+        ("202310900001", "202310900001.0"),  # the same, from a CSV Excel saved
+    ],
+)
+def test_application_number_excel_kept_as_a_number_is_read_when_unambiguous(
+    univ_a_staff, django_capture_on_commit_callbacks, cell, stored
+):
+    job = _upload_number(django_capture_on_commit_callbacks, univ_a_staff, cell)
+    assert (job.created_count, job.error_count) == (1, 0)
+    assert Patent.objects.get().application_no == stored
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (202110123456,
+         "“202110123456” has no check digit: Excel stored this application number as a number "
+         "and dropped the dot and the digit after it. Format the column as text, type the "
+         "number in full (e.g. 202110123456.7) and upload again."),
+        ("2.02211E+12",
+         "“2.02211E+12” is in Excel's scientific notation: the last digits of the application "
+         "number were lost when the file was saved. Format the column as text, type the "
+         "numbers in full (e.g. 202110123456.7) and save again."),
+    ],
+)  # fmt: skip
+def test_application_number_whose_digits_excel_lost_says_how_to_keep_them(
+    univ_a_staff, django_capture_on_commit_callbacks, cell, message
+):
+    job = _upload_number(django_capture_on_commit_callbacks, univ_a_staff, cell)
+    assert job.row_errors.get().message == message
+    assert not Patent.objects.exists()
