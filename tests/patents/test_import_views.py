@@ -192,3 +192,46 @@ def test_example_row_of_an_earlier_template_is_not_imported_and_the_report_says_
     )
     assert (job.status, job.created_count) == ("done", 0)
     assert not Patent.objects.exists()
+
+
+def test_upload_page_says_before_upload_that_empty_cells_clear_fields(client, univ_a_staff):
+    client.force_login(univ_a_staff)
+    page = client.get(reverse("patents:import_new")).content.decode()
+    warning = page[page.index('id="upload-replaces"') : page.index('id="upload-submit"')]
+    assert "an empty cell clears that field" in warning
+    assert "leave its column out of the file" in warning
+    assert "Admitted records whose content changes go back to university review." in warning
+
+
+def test_result_page_counts_records_cleared_and_sent_back_to_review(
+    client, univ_a_staff, django_capture_on_commit_callbacks
+):
+    from patents.models import ReviewStatus
+
+    other = ["202120123456.2", "一种实用新型装置", "审中", "2021-05-01", "G06F 16/35"]
+    upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([GOOD, other]))
+    Patent.objects.filter(application_no=GOOD[0]).update(review_status=ReviewStatus.ADMITTED)
+    # The IPC cell of both rows left empty: both records lose it; the admitted one also leaves
+    # the library for review.
+    job = upload_and_run(
+        django_capture_on_commit_callbacks,
+        univ_a_staff,
+        xlsx([[*GOOD[:4], ""], [*other[:4], ""]]),
+    )
+    assert job.updated_count == 2
+    client.force_login(univ_a_staff)
+    page = client.get(reverse("patents:import_detail", args=[job.pk])).content.decode()
+    assert (
+        '<li data-testid="import-cleared">Empty cells cleared fields of 2 existing records.</li>'
+    ) in page
+    assert (
+        '<li data-testid="import-sent-back">1 admitted record changed and went back to '
+        "university review (1 with fields cleared): it is out of the library until approved "
+        "again.</li>"
+    ) in page
+    # A re-upload that clears nothing and sends nothing back says nothing of the kind.
+    again = upload_and_run(
+        django_capture_on_commit_callbacks, univ_a_staff, xlsx([[*GOOD[:4], ""]])
+    )
+    page = client.get(reverse("patents:import_detail", args=[again.pk])).content.decode()
+    assert 'id="import-effects"' not in page
