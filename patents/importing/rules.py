@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models.base import ModelState
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from patents.importing import messages
 from patents.importing.columns import COLUMNS_BY_KEY, header_label
@@ -88,8 +89,8 @@ def rule_row_errors(
     values: Mapping[str, Any],
 ) -> Iterator[tuple[int, str, str, str, dict[str, Any], str]]:
     """(row, column header, value, code, params, message) per column, as rows.render_errors
-    gives them: the column as the file names it, or as the template does if the file has none
-    (the rule then concerns a stored value)."""
+    gives them: the column as the file names it, or as the template does, marked as missing from
+    the file, if the file has none."""
     by_column: dict[str, list[str]] = {}
     for field, rules in errors.items():
         by_column.setdefault(_column_key(field), []).extend(rules)
@@ -97,8 +98,9 @@ def rule_row_errors(
     for key, rules in by_column.items():
         if key in headers:
             column = headers[key]
-        else:
-            column = header_label(key, language) if key in COLUMNS_BY_KEY else key
+        else:  # a stored value (or, for a new record, none): say so, or it reads as a riddle
+            label = header_label(key, language) if key in COLUMNS_BY_KEY else key
+            column = _("%(column)s (not in the file)") % {"column": label}
         params = {"rules": rules}
         message = messages.render("record_rule", params)
         yield row_number, column, _shown(key, values), "record_rule", params, message

@@ -90,7 +90,8 @@ def build_template(language: str) -> bytes:
         for line in _instructions():
             notes.append([line])
         notes.append([])
-        notes.append([_("Column"), _("Required"), _("Example"), _("What to enter")])
+        # Not _("Required"): that msgid is shared with documents to hand in ("应交").
+        notes.append([_("Column"), _("Must be filled in"), _("Example"), _("What to enter")])
         for column in COLUMNS:
             required = _("yes") if column.required else ""
             label = header_label(column.key, language)

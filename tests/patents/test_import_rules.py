@@ -34,8 +34,18 @@ def test_open_licence_without_its_terms_is_refused_per_column_and_the_other_rows
         django_capture_on_commit_callbacks, univ_a_staff, xlsx([OPEN_NO_TERMS, PLAIN], HEADERS)
     )
     assert _errors(job) == [
-        (2, "Open licence fee basis", "", "Give the fee basis of the open licence."),
-        (2, "Licence period (years)", "", "Give the period of the open licence."),
+        (
+            2,
+            "Open licence fee basis (not in the file)",
+            "",
+            "Give the fee basis of the open licence.",
+        ),
+        (
+            2,
+            "Licence period (years) (not in the file)",
+            "",
+            "Give the period of the open licence.",
+        ),
     ]
     assert (job.status, job.created_count, job.error_count) == ("done", 1, 1)
     assert list(Patent.objects.values_list("application_no", flat=True)) == [PLAIN[0]]
@@ -139,3 +149,28 @@ def test_rule_errors_are_shown_in_the_viewers_language(
     assert "请填写开放许可的计费方式。" in page
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Give the fee basis of the open licence." in page
+
+
+def test_a_stored_value_breaking_a_rule_is_named_as_not_in_the_file(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    """As the edit form, a change is judged on the whole record: a stored open licence without
+    its terms stops a new title until the terms are given, and the report says the column is
+    not in the file (rather than naming a column the uploader cannot find)."""
+    Patent.objects.create(
+        organisation=univ_a_staff.organisation,
+        application_no=OPEN_NO_TERMS[0],
+        title=OPEN_NO_TERMS[1],
+        patent_type="invention",
+        legal_status="valid",
+        offers_open_licence=True,
+    )
+    renamed = [OPEN_NO_TERMS[0], "新标题"]
+    job = upload_and_run(
+        django_capture_on_commit_callbacks, univ_a_staff, xlsx([renamed], ["申请号", "专利名称"])
+    )
+    assert [error[1] for error in _errors(job)] == [
+        "Open licence fee basis (not in the file)",
+        "Licence period (years) (not in the file)",
+    ]
+    assert Patent.objects.get().title == OPEN_NO_TERMS[1]
