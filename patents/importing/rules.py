@@ -63,9 +63,13 @@ def _unsaved(values: Mapping[str, Any]) -> Patent:
 def rule_errors(record: Mapping[str, Any]) -> dict[str, list[str]]:
     """check_record's errors for a record with these field values, {field: [msgid]}: kept
     untranslated, so each viewer reads them in their own language (messages.render)."""
+    patent = _unsaved(record)
     errors: dict[str, list[str]] = {}
-    with translation.override(None):
-        check_record(_unsaved(record), errors)
+    check_record(patent, errors)
+    if errors:  # rare: only then pay for switching translations off (18 µs a row)
+        errors = {}
+        with translation.override(None):
+            check_record(patent, errors)
     return errors
 
 
