@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from patents.numbers import normalise_ipc, parse_application_number
@@ -82,9 +82,19 @@ def _parser_message(code: str, value: str) -> str:
     return ""
 
 
+def _in_language(texts: dict[str, list[str]]) -> list[str]:
+    """The texts in the active language (or its base language, or any there is)."""
+    language = get_language() or ""
+    for code in (language, language.split("-")[0]):
+        for stored, found in texts.items():
+            if stored == code or stored.split("-")[0] == code:
+                return found
+    return next(iter(texts.values()), [])
+
+
 def render(code: str, params: dict[str, Any]) -> str:
-    if code == "record_rule":  # msgids of records.check_record, in this language
-        return " ".join(gettext(rule) for rule in params["rules"])
+    if code == "record_rule":  # records.check_record's messages, kept in every language
+        return " ".join(_in_language(params["rules"]))
     if code in ("bad_application_no", "bad_ipc"):
         return _parser_message(code, str(params.get("value", ""))) or str(params.get("message"))
     if code == "bad_choice":

@@ -31,7 +31,7 @@ from django.utils import translation
 
 from patents.importing.files import Spreadsheet, open_spreadsheet
 from patents.importing.rows import RowParser, render_errors
-from patents.importing.rules import rule_row_errors
+from patents.importing.rules import RuleErrors, rule_row_errors
 
 # (row number, column header as in the file, value, code, params, message)
 RenderedError = tuple[int, str, str, str, dict[str, Any], str]
@@ -68,8 +68,8 @@ class ReadSpec:
     prepare: Callable[[dict[str, tuple[int, dict[str, Any]]]], Any] | None = None
     held: frozenset[str] = frozenset()
     # The record rules for those rows (upsert.new_record_errors), which bypass the writer's
-    # check: (number, values) → {field: [msgid]}.
-    check_new: Callable[[str, dict[str, Any]], dict[str, list[str]]] | None = None
+    # check: (number, values) → rules.RuleErrors.
+    check_new: Callable[[str, dict[str, Any]], RuleErrors] | None = None
 
 
 class FileRejected(Exception):

@@ -43,8 +43,8 @@ class ChunkOutcome:
     created: int
     updated: int
     unchanged: int
-    # Rows the record rules refused, nothing written: application number → {field: [msgid]}.
-    rejected: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # Rows the record rules refused, nothing written: application number → their errors.
+    rejected: dict[str, rules.RuleErrors] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def upsert_chunk(
     new: list[dict[str, Any]] = []
     changed: list[tuple[Patent, dict[str, list[Any]]]] = []
     unchanged = 0
-    rejected: dict[str, dict[str, list[str]]] = {}
+    rejected: dict[str, rules.RuleErrors] = {}
     for number, values in rows:
         before = existing.get(number)
         if before is None:
@@ -170,7 +170,7 @@ def upsert_chunk(
 
 def new_record_errors(
     context: ImportContext, number: str, values: dict[str, Any]
-) -> dict[str, list[str]]:
+) -> rules.RuleErrors:
     """The record rules' errors for a row that creates a record (rules.rule_errors); no
     database access, for the reading process."""
     return rules.rule_errors(_new_patent(context, number, values, None, ""))

@@ -137,18 +137,25 @@ def test_an_unchanged_row_is_not_judged_again(univ_a_staff, django_capture_on_co
     assert (job.unchanged_count, job.error_count) == (1, 0)
 
 
+def _pages(client, user, job):  # type: ignore[no-untyped-def]
+    """The job's page as a Chinese and as an English reader sees it."""
+    client.force_login(user)
+    url = reverse("patents:import_detail", args=[job.pk])
+    return [
+        client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        for language in ("zh-hans", "en")
+    ]
+
+
 def test_rule_errors_are_shown_in_the_viewers_language(
     univ_a_staff, django_capture_on_commit_callbacks, client
 ):
     job = upload_and_run(
         django_capture_on_commit_callbacks, univ_a_staff, xlsx([OPEN_NO_TERMS], HEADERS)
     )
-    client.force_login(univ_a_staff)
-    url = reverse("patents:import_detail", args=[job.pk])
-    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "请填写开放许可的计费方式。" in page
-    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Give the fee basis of the open licence." in page
+    chinese, english = _pages(client, univ_a_staff, job)
+    assert "请填写开放许可的计费方式。" in chinese
+    assert "Give the fee basis of the open licence." in english
 
 
 def test_a_stored_value_breaking_a_rule_is_named_as_not_in_the_file(
@@ -174,3 +181,23 @@ def test_a_stored_value_breaking_a_rule_is_named_as_not_in_the_file(
         "Licence period (years) (not in the file)",
     ]
     assert Patent.objects.get().title == OPEN_NO_TERMS[1]
+
+
+def test_a_rule_message_holding_values_is_shown_in_each_viewers_language(
+    univ_a_staff, django_capture_on_commit_callbacks, client, monkeypatch
+):
+    """A rule may say "expires on 2031-05-10": translated as a whole when it is made, it cannot
+    be looked up later by a msgid, so the upload keeps it in every language."""
+    from django.utils.translation import gettext
+
+    from patents.importing import rules
+
+    def check(patent, errors):  # type: ignore[no-untyped-def]
+        message = gettext("“%(value)s” is not a whole number.") % {"value": patent.title}
+        errors.setdefault("grant_date", []).append(message)
+
+    monkeypatch.setattr(rules, "check_record", check)
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([PLAIN], HEADERS))
+    chinese, english = _pages(client, univ_a_staff, job)
+    assert "“一种实用新型装置”不是整数。" in chinese
+    assert "“一种实用新型装置” is not a whole number." in english
