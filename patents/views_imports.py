@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from accounts.models import User
 from patents.importing import messages
-from patents.importing.selectors import import_jobs_for, row_errors_for
+from patents.importing.selectors import import_jobs_for, row_errors_for, update_effects
 from patents.models import ImportJob, ImportStatus
 from patents.services import imports
 
@@ -68,7 +68,8 @@ def _detail_context(job: ImportJob) -> dict[str, object]:
     for error in errors:
         error.message = messages.render(error.code, error.params)  # in the viewer's language
     finished = job.status in (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
-    return {"job": job, "errors": errors, "finished": finished}
+    effects = update_effects(job) if finished and job.updated_count else None
+    return {"job": job, "errors": errors, "finished": finished, "effects": effects}
 
 
 @login_required

@@ -10,8 +10,6 @@ number as a stream; calamine loads the whole sheet only for the import itself.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
 import io
 import re
@@ -22,13 +20,14 @@ from typing import IO, Any
 from xml.etree.ElementTree import iterparse
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 from accounts.text import join_list
+from patents.importing import csv_files
 from patents.importing.columns import REQUIRED_KEYS, column_for_header, header_label
+from patents.importing.refusals import not_a_spreadsheet, reject
 
 MAGIC: tuple[tuple[bytes, Any], ...] = (
     (b"\x89PNG", _("a PNG image")),
@@ -41,10 +40,8 @@ MAGIC: tuple[tuple[bytes, Any], ...] = (
 )
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc: Office 97–2003
-BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common in Chinese templates
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 def _limit(name: str, default: int) -> int:
@@ -58,10 +55,6 @@ def max_uncompressed_bytes() -> int:
 def max_compression_ratio() -> int:
     # Real inventories compress 5–15:1 (repetitive XML); zip bombs are 1,000:1 and beyond.
     return _limit("INVENTORY_MAX_COMPRESSION_RATIO", 100)
-
-
-def _reject(message: Any, code: str, **params: Any) -> ValidationError:
-    return ValidationError(message, code=code, params=params)
 
 
 @dataclass
@@ -105,7 +98,7 @@ def open_spreadsheet(
     check: they are the very bytes that passed it. Nor is the sheet, to look for formulas, if
     that check also found none (`formula_free`)."""
     if size > settings.INVENTORY_MAX_UPLOAD_BYTES:
-        raise _reject(
+        raise reject(
             _("The file is %(size)s; the limit is %(limit)s."),
             "too_big",
             size=filesizeformat(size),
@@ -114,33 +107,25 @@ def open_spreadsheet(
     stream.seek(0)
     content = stream.read()
     if not content:
-        raise _reject(_("“%(name)s” is empty."), "empty", name=name)
+        raise reject(_("“%(name)s” is empty."), "empty", name=name)
     if content.startswith(ZIP_MAGIC):
         verified = bool(verified_sha256) and hashlib.sha256(content).hexdigest() == verified_sha256
         return _open_xlsx(content, name, rows_needed, verified, verified and formula_free)
     if content.startswith(OLE_MAGIC):
-        raise _reject(
+        raise reject(
             _("“%(name)s” is an Excel 97–2003 (.xls) file: save it as .xlsx and upload again."),
             "xls",
             name=name,
         )
     for magic, kind in MAGIC:
         if content.startswith(magic):
-            raise _reject(
+            raise reject(
                 _("“%(name)s” is %(kind)s, not a spreadsheet: upload an .xlsx or .csv file."),
                 "wrong_type",
                 name=name,
                 kind=kind,
             )
     return _open_csv(content, name)
-
-
-def _not_a_spreadsheet(name: str) -> ValidationError:
-    return _reject(
-        _("“%(name)s” is not a spreadsheet: upload an .xlsx or .csv file."),
-        "not_spreadsheet",
-        name=name,
-    )
 
 
 def _open_xlsx(
@@ -154,9 +139,9 @@ def _open_xlsx(
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = {info.filename: info for info in archive.infolist()}
     except (zipfile.BadZipFile, ValueError):
-        raise _not_a_spreadsheet(name) from None
+        raise not_a_spreadsheet(name) from None
     if "xl/workbook.xml" not in members:
-        raise _not_a_spreadsheet(name)
+        raise not_a_spreadsheet(name)
     _check_declared_sizes(archive, name)
     sheet_path = _first_sheet_path(archive, name)
     # One decompression pass does both: check every member's real size and look for formulas
@@ -176,7 +161,7 @@ def _open_xlsx(
         column_offset = sheet.start[1] if sheet.start else 0
         total_rows = sheet.end[0] + 1 if sheet.end else 0
     except (CalamineError, ValueError, IndexError):
-        raise _not_a_spreadsheet(name) from None
+        raise not_a_spreadsheet(name) from None
     # calamine yields rows from the sheet's first row, cells from its first used column.
     formulas = {(row, col - column_offset): text for (row, col), text in formula_cells.items()}
     return _locate_header("xlsx", rows, total_rows, formulas)
@@ -188,7 +173,7 @@ def _check_declared_sizes(archive: zipfile.ZipFile, name: str) -> None:
     compressed = max(1, sum(info.compress_size for info in infos))
     ratio = expanded // compressed
     if expanded > max_uncompressed_bytes() or ratio > max_compression_ratio():
-        raise _reject(
+        raise reject(
             _(
                 "“%(name)s” would expand to %(size)s when opened (%(ratio)s times its size): "
                 "this looks like a zip bomb, so it was not opened."
@@ -223,7 +208,7 @@ def _stream_members(
                             maybe_formulas = True
                         tail = block[-16:]
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
-        raise _not_a_spreadsheet(name) from None
+        raise not_a_spreadsheet(name) from None
     return maybe_formulas
 
 
@@ -240,7 +225,7 @@ def _first_sheet_path(archive: zipfile.ZipFile, name: str) -> str:
             )
     except (KeyError, StopIteration, SyntaxError, zipfile.BadZipFile, OSError, EOFError,
             NotImplementedError):  # fmt: skip
-        raise _not_a_spreadsheet(name) from None
+        raise not_a_spreadsheet(name) from None
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
@@ -259,7 +244,7 @@ def _formula_cells(
                         found[_cell_position(element.get("r", ""))] = "=" + (formula.text or "…")
                     element.clear()
     except (KeyError, SyntaxError, zipfile.BadZipFile):
-        raise _not_a_spreadsheet(name) from None
+        raise not_a_spreadsheet(name) from None
     return found
 
 
@@ -329,7 +314,7 @@ def _stream_header(
                 for row, column in shared.get(index, ()):
                     rows[row][column] = text
     except (KeyError, SyntaxError, ValueError, zipfile.BadZipFile):
-        raise _not_a_spreadsheet(name) from None
+        raise not_a_spreadsheet(name) from None
     return rows, max(total_rows, len(rows))
 
 
@@ -358,25 +343,8 @@ def _cell_position(reference: str) -> tuple[int, int]:
 
 
 def _open_csv(content: bytes, name: str) -> Spreadsheet:
-    if BINARY.search(content[:65536]):
-        raise _not_a_spreadsheet(name)
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = codecs.decode(content, encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise _not_a_spreadsheet(name)
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        total_rows = sum(1 for _row in csv.reader(io.StringIO(text), dialect))
-    except csv.Error:
-        raise _not_a_spreadsheet(name) from None
-    return _locate_header("csv", csv.reader(io.StringIO(text), dialect), total_rows, {})
+    rows, total_rows = csv_files.read_csv(content, name, header_rows=HEADER_SEARCH_ROWS)
+    return _locate_header("csv", rows, total_rows, {})
 
 
 def _locate_header(
@@ -395,14 +363,14 @@ def _locate_header(
         if any(key in positions for key in REQUIRED_KEYS):
             break
     if best is None:
-        raise _reject(_("The file has no rows."), "no_rows")
+        raise reject(_("The file has no rows."), "no_rows")
     header_row, headers, positions = best
     _check_columns(positions)
     data_rows = total_rows - header_row
     if data_rows <= 0:
-        raise _reject(_("The file has no data rows below the header."), "no_rows")
+        raise reject(_("The file has no data rows below the header."), "no_rows")
     if data_rows > settings.INVENTORY_MAX_ROWS:
-        raise _reject(
+        raise reject(
             _(
                 "The file has %(rows)s data rows; the limit is %(limit)s: "
                 "split it into smaller files."
@@ -421,7 +389,7 @@ def _check_columns(positions: dict[str, int]) -> None:
 
         language = get_language() or "zh-hans"
         names = join_list(f"“{header_label(key, language)}”" for key in missing)
-        raise _reject(
+        raise reject(
             _(
                 "Required column(s) missing: %(columns)s. The first row must hold the column "
                 "headers, in Chinese or English (download the template)."

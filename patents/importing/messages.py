@@ -22,9 +22,37 @@ TEMPLATES: dict[str, str | Promise] = {
     ),
     "bad_date": _("“%(value)s” is not a date: write it as 2021-03-15."),
     "date_order": _("The grant date %(value)s is before the application date."),
+    "number_lost_check_digit": _(
+        "“%(value)s” has no check digit: Excel stored this application number as a number and "
+        "dropped the dot and the digit after it. Format the column as text, type the number in "
+        "full (e.g. 202110123456.7) and upload again."
+    ),
+    "number_in_scientific_notation": _(
+        "“%(value)s” is in Excel's scientific notation: the last digits of the application "
+        "number were lost when the file was saved. Format the column as text, type the numbers "
+        "in full (e.g. 202110123456.7) and save again."
+    ),
+    "template_example": _(
+        "This is the example row of the upload template, not a patent: it was not imported. "
+        "Delete it from your file."
+    ),
+    "future_date": _("“%(value)s” is a date in the future."),
+    "before_patent_law": _(
+        "“%(value)s” is before %(first)s, when China's Patent Law came into force: no Chinese "
+        "patent application is older."
+    ),
+    "date_after_number_year": _(
+        "The application date %(value)s is later than %(year)s, the filing year in the "
+        "application number: the number is allotted when the application is filed, so one of "
+        "the two is wrong."
+    ),
     "bad_choice": _("“%(value)s” is not one of: %(choices)s."),
     "bad_integer": _("“%(value)s” is not a whole number."),
     "bad_decimal": _("“%(value)s” is not a number."),
+    "negative": _("“%(value)s” must not be negative: the allowed range is %(min)s to %(max)s."),
+    "out_of_range": _("“%(value)s” is out of range: the allowed range is %(min)s to %(max)s."),
+    # No longer produced (out_of_range says it with the field's own bounds); kept so that the
+    # errors of earlier uploads still render.
     "maturity_range": _("Technology maturity is a whole number from 1 to 9 (TRL), not %(value)s."),
     "too_long": _("This value has %(length)s characters; the limit is %(limit)s."),
     "bad_email": _("“%(value)s” is not an e-mail address."),
@@ -54,7 +82,19 @@ def _parser_message(code: str, value: str) -> str:
     return ""
 
 
+def _in_language(texts: dict[str, list[str]]) -> list[str]:
+    """The texts in the active language (or its base language, or any there is)."""
+    language = get_language() or ""
+    for code in (language, language.split("-")[0]):
+        for stored, found in texts.items():
+            if stored == code or stored.split("-")[0] == code:
+                return found
+    return next(iter(texts.values()), [])
+
+
 def render(code: str, params: dict[str, Any]) -> str:
+    if code == "record_rule":  # records.check_record's messages, kept in every language
+        return " ".join(_in_language(params["rules"]))
     if code in ("bad_application_no", "bad_ipc"):
         return _parser_message(code, str(params.get("value", ""))) or str(params.get("message"))
     if code == "bad_choice":

@@ -31,6 +31,7 @@ from django.utils import translation
 
 from patents.importing.files import Spreadsheet, open_spreadsheet
 from patents.importing.rows import RowParser, render_errors
+from patents.importing.rules import RuleErrors, rule_row_errors
 
 # (row number, column header as in the file, value, code, params, message)
 RenderedError = tuple[int, str, str, str, dict[str, Any], str]
@@ -66,6 +67,9 @@ class ReadSpec:
     # written here, in the reader, rather than their values pickled for the writer to format.
     prepare: Callable[[dict[str, tuple[int, dict[str, Any]]]], Any] | None = None
     held: frozenset[str] = frozenset()
+    # The record rules for those rows (upsert.new_record_errors), which bypass the writer's
+    # check: (number, values) → rules.RuleErrors.
+    check_new: Callable[[str, dict[str, Any]], RuleErrors] | None = None
 
 
 class FileRejected(Exception):
@@ -179,7 +183,11 @@ def _parse_block(
         if parsed.errors:
             chunk.errors.extend(render_errors(parsed, headers))
         elif spec.prepare is not None and number not in spec.held:
-            fresh[number] = (row_number, parsed.values)
+            rules = spec.check_new(number, parsed.values) if spec.check_new else {}
+            if rules:
+                chunk.errors.extend(rule_row_errors(row_number, rules, headers, parsed.values))
+            else:
+                fresh[number] = (row_number, parsed.values)
         else:
             chunk.valid[number] = (row_number, parsed.values)
             chunk.search_texts[number] = spec.search_text(parsed.values)

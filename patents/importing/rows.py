@@ -12,24 +12,36 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import (
+    DecimalValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    validate_email,
+)
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 
 from patents.importing import messages
+from patents.importing.columns import COLUMNS_BY_KEY
 from patents.models import (
     DealForm,
     ImplementationStatus,
     InventoryCategory,
     LegalStatus,
     OpenLicenceFeeBasis,
+    Patent,
     ValueGrade,
 )
-from patents.numbers import IPC_LIST_SPLIT, normalise_ipc, parse_application_number
+from patents.numbers import (
+    IPC_LIST_SPLIT,
+    check_digit,
+    normalise_ipc,
+    parse_application_number,
+)
 
 # Words people actually write in inventories, beyond the labels of the choices themselves.
 SYNONYMS: dict[str, dict[str, str]] = {
@@ -85,10 +97,21 @@ PLAIN_TEXT: tuple[str, ...] = (
     "abstract", "application_field", "target_products", "prospect_note", *TEXT_LIMITS,
 )  # fmt: skip
 LIST_SPLIT = re.compile(r"[;；,，、\n]+")
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
 TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "无", "n", "no", "false", "0", "×", "✗"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
-_TWO_PLACES = decimal.Decimal("0.01")
+# China's Patent Law came into force on 1985-04-01: no Chinese application or grant is older.
+PATENT_LAW_IN_FORCE = datetime.date(1985, 4, 1)
+# The example row of the templates downloaded before it moved to the notes sheet: a template
+# uploaded unchanged made a patent of it. Number, title and patentee ("浙江测试大学") together.
+TEMPLATE_EXAMPLE = tuple(
+    COLUMNS_BY_KEY[key].example for key in ("application_no", "title", "patentees")
+)
+NUMBER_COLUMNS = (
+    "maturity", "open_licence_period_years", "open_licence_fee_amount",
+    "open_licence_royalty_rate",
+)  # fmt: skip
 
 
 def fold(text: str) -> str:
@@ -132,6 +155,7 @@ class CellError(Exception):
 class ParsedRow:
     row_number: int
     application_no: str = ""
+    filing_year: int | None = None  # the year the application number encodes
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)  # key, value
 
@@ -144,6 +168,7 @@ class RowParser:
     departments: dict[str, int]  # folded college name → Department id
     industries: frozenset[str]
     formula_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    today: datetime.date = field(default_factory=timezone.localdate)
 
     def __post_init__(self) -> None:
         # Decide once per file which check each column gets (not once per cell): on 100,000
@@ -189,12 +214,8 @@ class RowParser:
             return self._deal_forms
         if key in CHOICES:
             return self._choice
-        if key == "maturity":
-            return self._maturity
-        if key == "open_licence_period_years":
-            return self._integer
-        if key in ("open_licence_fee_amount", "open_licence_royalty_rate"):
-            return self._decimal
+        if key in NUMBER_COLUMNS:
+            return self._number
         if key == "is_fiscally_funded":
             return self._boolean
         if key == "department":
@@ -209,11 +230,13 @@ class RowParser:
     ) -> None:
         if not text:
             raise CellError("required")
+        text = _typed_as_number(raw, text)
         try:
             number = parse_application_number(text)
         except ValueError as exc:
             raise CellError("bad_application_no", value=text, message=str(exc)) from None
         parsed.application_no = number.canonical
+        parsed.filing_year = number.filing_year
         values["patent_type"] = number.patent_type.value
 
     @staticmethod
@@ -244,9 +267,15 @@ class RowParser:
     def _names(parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str) -> None:
         values[key] = list(_names(text))
 
-    @staticmethod
-    def _date(parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str) -> None:
-        values[key] = _date(raw, text)
+    def _date(
+        self, parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str
+    ) -> None:
+        date = _date(raw, text)
+        if date is not None and date > self.today:
+            raise CellError("future_date", value=str(date))
+        if date is not None and date < PATENT_LAW_IN_FORCE:
+            raise CellError("before_patent_law", value=str(date), first=str(PATENT_LAW_IN_FORCE))
+        values[key] = date
 
     @staticmethod
     def _deal_forms(
@@ -261,25 +290,10 @@ class RowParser:
         values[key] = _choice(key, text) if text else ""
 
     @staticmethod
-    def _maturity(
+    def _number(
         parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str
     ) -> None:
-        maturity = _integer(text)
-        if maturity is not None and not 1 <= maturity <= 9:
-            raise CellError("maturity_range", value=text)
-        values[key] = maturity
-
-    @staticmethod
-    def _integer(
-        parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str
-    ) -> None:
-        values[key] = _integer(text)
-
-    @staticmethod
-    def _decimal(
-        parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str
-    ) -> None:
-        values[key] = _decimal(text)
+        values[key] = _number(key, text)
 
     @staticmethod
     def _boolean(
@@ -321,8 +335,45 @@ class RowParser:
     def _check_row(parsed: ParsedRow) -> None:
         filed = parsed.values.get("application_date")
         granted = parsed.values.get("grant_date")
+        patentees = parsed.values.get("patentees") or [""]
+        if (parsed.application_no, parsed.values.get("title"), patentees[0]) == TEMPLATE_EXAMPLE:
+            number = parsed.application_no
+            parsed.errors.append(("application_no", number, "template_example", {}))
         if filed and granted and granted < filed:
             parsed.errors.append(("grant_date", str(granted), "date_order", {"value": granted}))
+        # A number is allotted when an application is filed (Implementing Rules 2023 Art. 43),
+        # so its year cannot come before the application date's. The other way round is no
+        # error: a divisional application keeps its parent's application date (Art. 49), and a
+        # PCT application's date is its international filing date (Art. 119) while its number
+        # is given when it enters the Chinese national phase (Art. 121), years later.
+        if filed and parsed.filing_year and filed.year > parsed.filing_year:
+            parsed.errors.append(
+                (
+                    "application_date",
+                    str(filed),
+                    "date_after_number_year",
+                    {"value": filed, "year": parsed.filing_year},
+                )
+            )
+
+
+def _typed_as_number(raw: object, text: str) -> str:
+    """An application number as Excel keeps a number typed into a General cell.
+
+    Typed as a number, 202310900001.0 is stored as 202310900001: without its dot and check
+    digit. Those 12 (or 8) digits are unambiguous only if their check digit is 0, and then they
+    are that number. Otherwise the digit is lost, as are the last digits of a number Excel shows
+    in scientific notation (2.02211E+12) when it saves the file as CSV: say so, and how to keep
+    them, rather than "wrong check digit"."""
+    if _SCIENTIFIC.match(text):
+        raise CellError("number_in_scientific_notation", value=text)
+    if not (text.isascii() and text.isdigit() and len(text) in (8, 12)):
+        return text
+    if check_digit(text) == "0":
+        return f"{text}.0"
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raise CellError("number_lost_check_digit", value=text)
+    return text  # typed as text without its check digit: the parser says what is missing
 
 
 # The parsers below are pure functions of a cell's text, and cached: an inventory repeats the
@@ -396,30 +447,83 @@ def _date_text(text: str) -> datetime.date:
     raise CellError("bad_date", value=text)
 
 
-@lru_cache(maxsize=4096)
-def _integer(text: str) -> int | None:
-    if not text:
-        return None
-    if text.isascii() and text.isdigit():
-        return int(text)  # the common case, without the Decimal round trip
-    try:
-        exact = decimal.Context(traps=[decimal.Inexact])
-        return int(decimal.Decimal(text).to_integral_exact(context=exact))
-    except (decimal.InvalidOperation, ArithmeticError):
-        raise CellError("bad_integer", value=text) from None
+@dataclass(frozen=True)
+class NumberRule:
+    """What a numeric column takes, read from its model field (so the upload, the form and the
+    API share one definition): whole numbers or `places` decimals, from `low` to `high`."""
+
+    places: int
+    low: decimal.Decimal
+    high: decimal.Decimal
+
+    @property
+    def step(self) -> decimal.Decimal:
+        return decimal.Decimal(1).scaleb(-self.places)
+
+
+def _number_field(key: str) -> models.Field[Any, Any]:
+    field = Patent._meta.get_field(key)
+    assert isinstance(field, models.Field)
+    return field
+
+
+@cache
+def number_rule(key: str) -> NumberRule:
+    """The tightest bounds of the field's validators. For a decimal, max_digits counts too: 14
+    digits with 2 places hold at most 999,999,999,999.99, and a larger value fails on the
+    database ("numeric field overflow") or, on SQLite, on every page that reads it back. An
+    integer field's validators include the database column's own range (a smallint's 32767)."""
+    field = _number_field(key)
+    places = field.decimal_places if isinstance(field, models.DecimalField) else 0
+    low: decimal.Decimal | None = None
+    high: decimal.Decimal | None = None
+    for validator in field.validators:
+        if isinstance(validator, MinValueValidator):
+            limit = decimal.Decimal(validator.limit_value)
+            low = limit if low is None else max(low, limit)
+        elif isinstance(validator, MaxValueValidator):
+            limit = decimal.Decimal(validator.limit_value)
+            high = limit if high is None else min(high, limit)
+        elif isinstance(validator, DecimalValidator):
+            whole = (validator.max_digits or 0) - (validator.decimal_places or 0)
+            limit = decimal.Decimal(10) ** whole - decimal.Decimal(1).scaleb(-places)
+            high = limit if high is None else min(high, limit)
+    if low is None or high is None:
+        raise ValueError(f"Patent.{key} has no lower or upper bound to check uploads against")
+    return NumberRule(places, low, high)
+
+
+def bound_text(number: decimal.Decimal) -> str:
+    """A bound as people write it: 100, not 100.00 or 1E+2."""
+    return f"{number.normalize():f}" if number == number.to_integral_value() else f"{number:f}"
 
 
 @lru_cache(maxsize=4096)
-def _decimal(text: str) -> decimal.Decimal | None:
+def _number(key: str, text: str) -> int | decimal.Decimal | None:
+    """A cell of a numeric column, rounded to the field's places, then checked against the
+    field's range: the check comes after rounding, since the rounded value is what is stored."""
     if not text:
         return None
+    rule = number_rule(key)
+    whole = rule.places == 0
     try:
         number = decimal.Decimal(text.replace(",", "").replace("，", ""))
     except decimal.InvalidOperation:
-        raise CellError("bad_decimal", value=text) from None
-    if not number.is_finite() or number < 0 or number >= 10**12:
-        raise CellError("bad_decimal", value=text)
-    return number.quantize(_TWO_PLACES)
+        number = decimal.Decimal("NaN")
+    if number.is_nan() or (whole and number.is_finite() and number != number.to_integral_value()):
+        raise CellError("bad_integer" if whole else "bad_decimal", value=text)
+    limits = {"value": text, "min": bound_text(rule.low), "max": bound_text(rule.high)}
+    if number < 0 <= rule.low:
+        raise CellError("negative", **limits)
+    # Far outside (infinity, 1e20) is refused before rounding, which cannot handle it.
+    if not rule.low - 1 <= number <= rule.high + 1:
+        raise CellError("out_of_range", **limits)
+    value = int(number) if whole else number.quantize(rule.step)
+    try:
+        _number_field(key).run_validators(value)
+    except ValidationError:
+        raise CellError("out_of_range", **limits) from None
+    return value
 
 
 @lru_cache(maxsize=1024)

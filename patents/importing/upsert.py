@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from matching import hooks as matching_hooks
-from patents.importing import copy
+from patents.importing import copy, rules
 from patents.importing.indexing import search_text_for
 from patents.models import ChangeSource, LegalStatus, Patent, PatentChange, ReviewStatus
 from patents.services.history import diff_fields
@@ -43,6 +43,8 @@ class ChunkOutcome:
     created: int
     updated: int
     unchanged: int
+    # Rows the record rules refused, nothing written: application number → their errors.
+    rejected: dict[str, rules.RuleErrors] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,8 @@ def upsert_chunk(
     `search_texts` (application number → `search_text(context, values)`) may carry search texts
     computed ahead, e.g. by the reading process; missing ones are computed here."""
     fields = sorted({name for _number, values in rows for name in values})
-    wanted = {*fields, *SEARCHED_FIELDS, "id", "application_no", "review_status", "version"}
+    wanted = {*fields, *SEARCHED_FIELDS, *rules.RULE_FIELDS, "id", "application_no"}
+    wanted |= {"review_status", "version"}
     existing = {
         record["application_no"]: record
         for record in Patent.objects.filter(
@@ -142,18 +145,35 @@ def upsert_chunk(
     new: list[dict[str, Any]] = []
     changed: list[tuple[Patent, dict[str, list[Any]]]] = []
     unchanged = 0
+    rejected: dict[str, rules.RuleErrors] = {}
     for number, values in rows:
         before = existing.get(number)
         if before is None:
-            new.append(_new_patent(context, number, values, now, texts.get(number)))
+            record = _new_patent(context, number, values, now, texts.get(number))
+            if errors := rules.rule_errors(record):
+                rejected[number] = errors
+            else:
+                new.append(record)
             continue
         changes = diff_fields(before, values)
         if not changes:
+            # As the edit form: saving the same values again is no change, and not checked.
             unchanged += 1
+            continue
+        if errors := rules.rule_errors({**before, **values}):
+            rejected[number] = errors
             continue
         changed.append(_changed_patent(context, before, values, changes, now))
     _save(context, new, changed)
-    return ChunkOutcome(created=len(new), updated=len(changed), unchanged=unchanged)
+    return ChunkOutcome(len(new), len(changed), unchanged, rejected)
+
+
+def new_record_errors(
+    context: ImportContext, number: str, values: dict[str, Any]
+) -> rules.RuleErrors:
+    """The record rules' errors for a row that creates a record (rules.rule_errors); no
+    database access, for the reading process."""
+    return rules.rule_errors(_new_patent(context, number, values, None, ""))
 
 
 def _new_patent(

@@ -14,7 +14,6 @@ import dataclasses
 import datetime
 import functools
 import hashlib
-import io
 import logging
 import os
 from collections.abc import Iterator
@@ -23,21 +22,20 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from accounts.models import PATENT_OWNER_KINDS, Organisation, Role, User
-from patents.importing import pipeline
-from patents.importing.columns import COLUMNS, header_label
+from patents.importing import pipeline, template
 from patents.importing.files import open_spreadsheet
 from patents.importing.rows import fold
+from patents.importing.rules import rule_row_errors
 from patents.importing.upsert import (
     ImportContext,
     insert_prepared,
+    new_record_errors,
     prepare_new_records,
     search_text,
     upsert_chunk,
@@ -50,6 +48,8 @@ logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000
 MAX_ATTEMPTS = 5
+# Database hiccups: the task retries them (patents.tasks), so the job goes back to PENDING.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 IMPORTER_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.COLLEGE_STAFF})
 
 
@@ -109,12 +109,24 @@ def run_import(*, job_id: int) -> None:
     try:
         with translation.override(job.language):
             _import(job)
-    except Exception:
-        # Leave the job to the sweeper (or the task's retry): committed chunks stay committed.
+    except TRANSIENT_ERRORS:
+        # Leave the job to the task's retry (or the sweeper): committed chunks stay committed.
         ImportJob.objects.filter(pk=job.pk, attempts=job.attempts).update(
             status=ImportStatus.PENDING
         )
         raise
+    except Exception:
+        # Anything else is a bug that running the job again would only repeat: end it, say so
+        # on its page, and keep the traceback for the operators. The chunk being written was
+        # rolled back as a whole; the chunks committed before it stay, as their rows say.
+        logger.exception("inventory import %s failed", job.pk)
+        with translation.override(job.language):
+            message = _(
+                "The import stopped on an unexpected error after %(rows)s rows; the rows saved "
+                "before it are kept. The error was logged: please tell the platform's "
+                "administrators about this upload."
+            ) % {"rows": ImportJob.objects.get(pk=job.pk).processed_rows}
+        _finish(job, ImportStatus.FAILED, file_error=message)
 
 
 def _claim(job_id: int) -> ImportJob | None:
@@ -189,6 +201,7 @@ def _reader(
                 spec,
                 prepare=functools.partial(prepare_new_records, context),
                 held=frozenset(held.values_list("application_no", flat=True)),
+                check_new=functools.partial(new_record_errors, context),
             )
         with pipeline.forked(spec) as (headers, chunks):
             yield headers, pipeline.prefetch(chunks)
@@ -209,13 +222,7 @@ def _write_chunk(
     chunk: pipeline.ParsedChunk,
 ) -> bool:
     """Write one validated chunk with the job's counters, atomically; False if fenced off."""
-    errors = [
-        ImportRowError(
-            job_id=job.pk, row_number=row, column=column, value=value[:2000], code=code,
-            params=params, message=message,
-        )
-        for row, column, value, code, params, message in chunk.errors
-    ]  # fmt: skip
+    errors = [_row_error(job, error) for error in chunk.errors]
     valid = chunk.valid
     created = 0
     with transaction.atomic():
@@ -249,6 +256,9 @@ def _write_chunk(
             [(number, values) for number, (_row, values) in valid.items()],
             chunk.search_texts,
         )
+        for number, rules in outcome.rejected.items():
+            row, values = valid[number]
+            errors += [_row_error(job, e) for e in rule_row_errors(row, rules, headers, values)]
         ImportRowError.objects.bulk_create(errors, ignore_conflicts=True)
         job.processed_rows = chunk.position + chunk.size
         ImportJob.objects.filter(pk=job.pk).update(
@@ -260,6 +270,14 @@ def _write_chunk(
             heartbeat_at=timezone.now(),
         )
     return True
+
+
+def _row_error(job: ImportJob, error: pipeline.RenderedError) -> ImportRowError:
+    row, column, value, code, params, message = error
+    return ImportRowError(
+        job_id=job.pk, row_number=row, column=column, value=value[:2000], code=code,
+        params=params, message=message,
+    )  # fmt: skip
 
 
 def _other_college_errors(
@@ -324,28 +342,6 @@ def requeue_stale_imports(*, stale_after: datetime.timedelta | None = None) -> l
 
 
 def import_template(lang: str) -> bytes:
-    """The upload template: the header row in `lang` (zh-hans or en), an example, and notes."""
-    language = "en" if lang.startswith("en") else "zh-hans"
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    with translation.override(language):
-        sheet.title = _("Inventory")
-        sheet.append([header_label(column.key, language) for column in COLUMNS])
-        sheet.append([column.example or None for column in COLUMNS])
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(COLUMNS, start=1):
-            sheet.cell(row=1, column=index).font = Font(bold=column.required)
-        notes = workbook.create_sheet(_("Notes"))
-        notes.append([_("Column"), _("Required"), _("Example")])
-        for column in COLUMNS:
-            notes.append(
-                [
-                    header_label(column.key, language),
-                    _("yes") if column.required else "",
-                    column.example,
-                ]
-            )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The upload template (.xlsx): the header row in `lang` (zh-hans or en) on an otherwise
+    empty first sheet, examples and notes on a second."""
+    return template.build_template("en" if lang.startswith("en") else "zh-hans")

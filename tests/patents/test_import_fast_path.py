@@ -44,7 +44,7 @@ AWKWARD = "第一行\t制表符\n第二行 \\ 反斜杠 \\N “引号” 'single
 def _rows() -> list[list[object]]:
     return [
         ["202110123456.7", "一种锂离子电池隔膜", AWKWARD, "王伟；李娜", "2021-03-15", 6,
-         "转让；开放许可", "3841"],
+         "转让；作价入股", "3841"],
         ["202120123456.2", "一种装置", "", "", None, None, "", ""],
         ["bad", "标题", "", "", "", "", "", ""],
         ["202110123456.7", "重复", "", "", "", "", "", ""],
@@ -77,8 +77,8 @@ def test_copy_stores_awkward_text_exactly_and_writes_history(
     assert patent.inventors == ["王伟", "李娜"]
     assert (patent.offers_transfer, patent.offers_open_licence, patent.offers_investment) == (
         True,
-        True,
         False,
+        True,
     )
     assert (patent.industry_id, patent.maturity, patent.application_date) == (
         "3841",

@@ -206,3 +206,51 @@ def test_a_verified_formula_free_file_is_not_searched_for_formulas_again(monkeyp
             verified_sha256="0" * 64,
             formula_free=True,
         )
+
+
+def test_excel_unicode_text_utf16_with_bom_is_read(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    # Excel's "Unicode Text": UTF-16 little-endian with a byte-order mark, tab-separated.
+    upload = csv_file("申请号\t专利名称\r\n2021101234567\t一种电池隔膜\r\n", encoding="utf-16")
+    assert upload.read(2) == b"\xff\xfe"
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, upload)
+    assert job.created_count == 1
+    assert Patent.objects.get().title == "一种电池隔膜"
+
+
+UNKNOWN_ENCODING = (
+    "“清单.csv” is in a text encoding Panhuo does not recognise (it reads UTF-8, UTF-16 and "
+    "GB18030/GBK): save it as “CSV UTF-8” or as .xlsx and upload again."
+)
+
+
+def test_big5_csv_is_refused_as_an_unknown_encoding_not_as_missing_columns(univ_a_staff):
+    upload = csv_file("申請號,專利名稱\n2021101234567,一種鋰離子電池隔膜的製備方法\n", "big5")
+    assert _refused(univ_a_staff, upload) == UNKNOWN_ENCODING
+
+
+def test_utf16_without_its_byte_order_mark_is_an_unknown_encoding(univ_a_staff):
+    upload = csv_file("申请号,专利名称\n2021101234567,一种电池隔膜\n", encoding="utf-16-le")
+    assert _refused(univ_a_staff, upload) == UNKNOWN_ENCODING
+
+
+def test_gbk_with_rare_name_characters_is_still_read(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    text = "申请号,专利名称,发明人\n2021101234567,一种锂离子电池隔膜的制备方法,王赟；李喆；张堃\n"
+    upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, csv_file(text, "gbk"))
+    assert Patent.objects.get().inventors == ["王赟", "李喆", "张堃"]
+
+
+def test_csv_cell_too_long_names_its_row_and_column(univ_a_staff):
+    rows = "2021101234567,一种电池隔膜,短摘要\n" * 2 + "2021201234562,一种装置," + "长" * 131073
+    upload = csv_file("申请号,专利名称,摘要\n" + rows + "\n")
+    assert _refused(univ_a_staff, upload) == (
+        "Row 4, column C (“摘要”): the cell holds 131073 characters, more than the 131072 a CSV "
+        "cell may hold. A quotation mark that is never closed often runs the rest of the file "
+        "into one cell: check that row, or save the file as .xlsx."
+    )
+    import csv
+
+    assert csv.field_size_limit() == 131072  # the process-wide limit is back

@@ -151,3 +151,220 @@ def test_uploaded_record_history_page_shows_its_creation_by_the_upload(
     assert update < creation  # newest first: the creation is the last entry
     assert history.count(str(univ_a_staff)) == 2
     assert sum(history.count(label) for label in ("Inventory upload", "批量导入")) == 2
+
+
+NUMBER_HEADERS = [
+    "申请号", "专利名称", "技术成熟度", "许可期限（年）", "开放许可费用（元）", "提成比例（%）",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        (["NaN", "", "", ""], "技术成熟度", "“NaN” is not a whole number."),
+        (["12", "", "", ""], "技术成熟度",
+         "“12” is out of range: the allowed range is 1 to 9."),
+        (["", "-3", "", ""], "许可期限（年）",
+         "“-3” must not be negative: the allowed range is 1 to 20."),
+        (["", "99999999999999999999", "", ""], "许可期限（年）",
+         "“99999999999999999999” is out of range: the allowed range is 1 to 20."),
+        (["", "40000", "", ""], "许可期限（年）",
+         "“40000” is out of range: the allowed range is 1 to 20."),
+        (["", "1e20", "", ""], "许可期限（年）",
+         "“1e20” is out of range: the allowed range is 1 to 20."),
+        (["", "2.5", "", ""], "许可期限（年）", "“2.5” is not a whole number."),
+        # Rounded to the column's two places it no longer fits its 14 digits.
+        (["", "", "999999999999.999", ""], "开放许可费用（元）",
+         "“999999999999.999” is out of range: the allowed range is 0 to 999999999999.99."),
+        (["", "", "-5", ""], "开放许可费用（元）",
+         "“-5” must not be negative: the allowed range is 0 to 999999999999.99."),
+        (["", "", "1e20", ""], "开放许可费用（元）",
+         "“1e20” is out of range: the allowed range is 0 to 999999999999.99."),
+        (["", "", "", "5000"], "提成比例（%）",
+         "“5000” is out of range: the allowed range is 0 to 100."),
+        (["", "", "", "100.004"], "提成比例（%）", None),  # rounds to 100.00: accepted
+        (["", "", "", "abc"], "提成比例（%）", "“abc” is not a number."),
+    ],
+)  # fmt: skip
+def test_number_out_of_its_fields_range_is_a_row_error_and_the_other_rows_import(
+    univ_a_staff, django_capture_on_commit_callbacks, cells, column, message
+):
+    good = ["202120123456.2", "一种实用新型装置", 6, 5, "1000.5", "3"]
+    job = upload_and_run(
+        django_capture_on_commit_callbacks,
+        univ_a_staff,
+        xlsx([[GOOD[0], GOOD[1], *cells], good], NUMBER_HEADERS),
+    )
+    assert job.status == "done"
+    saved = Patent.objects.get(application_no="202120123456.2")
+    assert (saved.maturity, saved.open_licence_period_years) == (6, 5)
+    assert str(saved.open_licence_fee_amount) == "1000.50"
+    if message is None:
+        assert (job.created_count, job.error_count) == (2, 0)
+        return
+    error = job.row_errors.get()
+    assert (error.row_number, error.column, error.value, error.message) == (
+        2,
+        column,
+        cells[NUMBER_HEADERS.index(column) - 2],
+        message,
+    )
+    assert (job.created_count, job.error_count) == (1, 1)
+    assert not Patent.objects.filter(application_no=GOOD[0]).exists()
+
+
+def test_numeric_excel_cells_are_checked_like_text(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    rows = [[GOOD[0], GOOD[1], 7.0, -3, 12.345, 0]]
+    job = upload_and_run(
+        django_capture_on_commit_callbacks, univ_a_staff, xlsx(rows, NUMBER_HEADERS)
+    )
+    assert [(e.column, e.code) for e in job.row_errors.all()] == [("许可期限（年）", "negative")]
+
+
+def test_an_unexpected_error_fails_the_job_with_a_message_instead_of_leaving_it_pending(
+    univ_a_staff, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from patents.services import imports
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(imports, "upsert_chunk", broken)
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([GOOD]))
+    assert (job.status, job.processed_rows) == ("failed", 0)
+    assert job.file_error == (
+        "The import stopped on an unexpected error after 0 rows; the rows saved before it are "
+        "kept. The error was logged: please tell the platform's administrators about this upload."
+    )
+    assert not Patent.objects.exists()
+    assert "inventory import" in caplog.text and "ValueError: a bug" in caplog.text
+
+
+def test_a_database_hiccup_leaves_the_job_pending_for_the_retry(univ_a_staff, monkeypatch):
+    from django.db import OperationalError
+
+    from patents.models import ImportJob
+    from patents.services import imports
+
+    organisation = univ_a_staff.organisation
+    job = imports.start_import(organisation=organisation, file=xlsx([GOOD]), by=univ_a_staff)
+
+    def lost(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(imports, "upsert_chunk", lost)
+    with pytest.raises(OperationalError):
+        imports.run_import(job_id=job.pk)
+    assert ImportJob.objects.get(pk=job.pk).status == "pending"
+
+
+DATE_HEADERS = ["申请号", "专利名称", "申请日", "授权日"]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        (["202210123456.1", "标题", "2099-01-01", ""], "申请日",
+         "“2099-01-01” is a date in the future."),
+        (["202210123456.1", "标题", "1800-01-01", ""], "申请日",
+         "“1800-01-01” is before 1985-04-01, when China's Patent Law came into force: no "
+         "Chinese patent application is older."),
+        (["202210123456.1", "标题", "2022-03-01", "2099-01-01"], "授权日",
+         "“2099-01-01” is a date in the future."),
+        (["202210123456.1", "标题", "2023-03-01", ""], "申请日",
+         "The application date 2023-03-01 is later than 2022, the filing year in the "
+         "application number: the number is allotted when the application is filed, so one of "
+         "the two is wrong."),
+        (["95115608.X", "标题", "1996-01-01", ""], "申请日",
+         "The application date 1996-01-01 is later than 1995, the filing year in the "
+         "application number: the number is allotted when the application is filed, so one of "
+         "the two is wrong."),
+        (["202210123456.1", "标题", "2022-03-01", "2022-02-01"], "授权日",
+         "The grant date 2022-02-01 is before the application date."),
+    ],
+)  # fmt: skip
+def test_impossible_dates_are_refused(
+    univ_a_staff, django_capture_on_commit_callbacks, row, column, message
+):
+    job = upload_and_run(
+        django_capture_on_commit_callbacks, univ_a_staff, xlsx([row], DATE_HEADERS)
+    )
+    error = job.row_errors.get()
+    assert (error.row_number, error.column, error.message) == (2, column, message)
+    assert not Patent.objects.exists()
+
+
+def test_tomorrow_is_in_the_future_even_as_an_excel_date(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    tomorrow = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
+    rows = [["202110123456.7", "标题", "2021-03-15", tomorrow]]
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx(rows, DATE_HEADERS))
+    assert job.row_errors.get().code == "future_date"
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        # A divisional application keeps its parent's (earlier) application date.
+        ["202210123456.1", "一种分案申请", "2019-06-01", "2023-05-01"],
+        # A PCT application's number carries the year it entered the Chinese national phase.
+        ["202280012345.1", "一种PCT申请", "2020-11-20", ""],
+        ["202210123456.1", "标题", "2022-12-31", ""],
+    ],
+)
+def test_an_application_date_before_the_numbers_year_is_accepted(
+    univ_a_staff, django_capture_on_commit_callbacks, row
+):
+    job = upload_and_run(
+        django_capture_on_commit_callbacks, univ_a_staff, xlsx([row], DATE_HEADERS)
+    )
+    assert (job.created_count, job.error_count) == (1, 0)
+
+
+def _upload_number(capture, user, cell):  # type: ignore[no-untyped-def]
+    return upload_and_run(capture, user, xlsx([[cell, "标题"]], ["申请号", "专利名称"]))
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        (202310900001, "202310900001.0"),  # Excel dropped ".0": its check digit can only be 0
+        (202110123456.7, "202110123456.7"),  # a number with a non-zero check digit keeps it
+        ("202310900001", "202310900001.0"),  # the same, from a CSV Excel saved
+    ],
+)
+def test_application_number_excel_kept_as_a_number_is_read_when_unambiguous(
+    univ_a_staff, django_capture_on_commit_callbacks, cell, stored
+):
+    job = _upload_number(django_capture_on_commit_callbacks, univ_a_staff, cell)
+    assert (job.created_count, job.error_count) == (1, 0)
+    assert Patent.objects.get().application_no == stored
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (202110123456,
+         "“202110123456” has no check digit: Excel stored this application number as a number "
+         "and dropped the dot and the digit after it. Format the column as text, type the "
+         "number in full (e.g. 202110123456.7) and upload again."),
+        ("2.02211E+12",
+         "“2.02211E+12” is in Excel's scientific notation: the last digits of the application "
+         "number were lost when the file was saved. Format the column as text, type the "
+         "numbers in full (e.g. 202110123456.7) and save again."),
+    ],
+)  # fmt: skip
+def test_application_number_whose_digits_excel_lost_says_how_to_keep_them(
+    univ_a_staff, django_capture_on_commit_callbacks, cell, message
+):
+    job = _upload_number(django_capture_on_commit_callbacks, univ_a_staff, cell)
+    assert job.row_errors.get().message == message
+    assert not Patent.objects.exists()

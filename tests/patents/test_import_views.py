@@ -129,3 +129,109 @@ def test_xlsx_report_of_another_university_is_404(client, univ_b_staff, job):
     client.force_login(univ_b_staff)
     url = reverse("patents:import_report", args=[job.pk])
     assert client.get(url, {"format": "xlsx"}).status_code == 404
+
+
+def _template(client, lang: str):  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import load_workbook
+
+    content = client.get(reverse("patents:import_template"), {"lang": lang}).content
+    return content, load_workbook(io.BytesIO(content))
+
+
+def test_template_uploaded_unchanged_creates_nothing(client, univ_a_staff):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from patents.models import ImportJob
+    from patents.services import imports
+
+    client.force_login(univ_a_staff)
+    content, _workbook = _template(client, "zh-hans")
+    with pytest.raises(ValidationError) as refused:
+        imports.start_import(
+            organisation=univ_a_staff.organisation,
+            file=SimpleUploadedFile("inventory-template-zh.xlsx", content),
+            by=univ_a_staff,
+        )
+    assert refused.value.messages == ["The file has no data rows below the header."]
+    assert not Patent.objects.exists() and not ImportJob.objects.exists()
+
+
+def test_template_keeps_its_example_and_instructions_on_the_notes_sheet(client, univ_a_staff):
+    client.force_login(univ_a_staff)
+    _content, workbook = _template(client, "en")
+    inventory, notes = workbook.worksheets
+    assert inventory.max_row == 1  # the headers only
+    assert inventory.column_dimensions["A"].number_format == "@"  # Excel keeps the ".0"
+    rows = list(notes.iter_rows(values_only=True))
+    assert "an empty cell clears that field" in rows[1][0]
+    by_column = {row[0]: row for row in rows if row and row[0]}
+    assert by_column["Application number"][1:3] == ("yes", "202110123456.7")
+    assert by_column["Title"][2] == "一种锂离子电池隔膜的制备方法"
+    # Ranges come from the model fields, as the importer checks them.
+    assert by_column["Technology maturity"][3] == "A whole number from 1 to 9"
+    assert by_column["Royalty rate (%)"][3] == "A number from 0 to 100"
+    assert by_column["Open licence fee (yuan)"][3] == "A number from 0 to 999999999999.99"
+
+
+def test_example_row_of_an_earlier_template_is_not_imported_and_the_report_says_so(
+    univ_a_staff, django_capture_on_commit_callbacks
+):
+    from patents.importing.columns import COLUMNS
+
+    headers = [column.zh for column in COLUMNS]
+    example = [column.example or None for column in COLUMNS]
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([example], headers))
+    error = job.row_errors.get()
+    assert (error.row_number, error.column, error.code) == (2, "申请号", "template_example")
+    assert error.message == (
+        "This is the example row of the upload template, not a patent: it was not imported. "
+        "Delete it from your file."
+    )
+    assert (job.status, job.created_count) == ("done", 0)
+    assert not Patent.objects.exists()
+
+
+def test_upload_page_says_before_upload_that_empty_cells_clear_fields(client, univ_a_staff):
+    client.force_login(univ_a_staff)
+    page = client.get(reverse("patents:import_new")).content.decode()
+    warning = page[page.index('id="upload-replaces"') : page.index('id="upload-submit"')]
+    assert "an empty cell clears that field" in warning
+    assert "leave its column out of the file" in warning
+    assert "Admitted records whose content changes go back to university review." in warning
+
+
+def test_result_page_counts_records_cleared_and_sent_back_to_review(
+    client, univ_a_staff, django_capture_on_commit_callbacks
+):
+    from patents.models import ReviewStatus
+
+    other = ["202120123456.2", "一种实用新型装置", "审中", "2021-05-01", "G06F 16/35"]
+    upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([GOOD, other]))
+    Patent.objects.filter(application_no=GOOD[0]).update(review_status=ReviewStatus.ADMITTED)
+    # The IPC cell of both rows left empty: both records lose it; the admitted one also leaves
+    # the library for review.
+    job = upload_and_run(
+        django_capture_on_commit_callbacks,
+        univ_a_staff,
+        xlsx([[*GOOD[:4], ""], [*other[:4], ""]]),
+    )
+    assert job.updated_count == 2
+    client.force_login(univ_a_staff)
+    page = client.get(reverse("patents:import_detail", args=[job.pk])).content.decode()
+    assert (
+        '<li data-testid="import-cleared">Empty cells cleared fields of 2 existing records.</li>'
+    ) in page
+    assert (
+        '<li data-testid="import-sent-back">1 admitted record changed and went back to '
+        "university review (1 with fields cleared): it is out of the library until approved "
+        "again.</li>"
+    ) in page
+    # A re-upload that clears nothing and sends nothing back says nothing of the kind.
+    again = upload_and_run(
+        django_capture_on_commit_callbacks, univ_a_staff, xlsx([[*GOOD[:4], ""]])
+    )
+    page = client.get(reverse("patents:import_detail", args=[again.pk])).content.decode()
+    assert 'id="import-effects"' not in page
