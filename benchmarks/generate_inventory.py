@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from openpyxl import Workbook
 
 from patents.importing.columns import COLUMNS_BY_KEY
-from patents.synthetic import generate
+from patents.synthetic import OPEN_LICENCE_YEARS, generate
 
 HEADERS = (
     "application_no", "title", "abstract", "ipc_main", "patentees", "inventors",
@@ -35,6 +35,8 @@ DEAL_FORM_ZH = {
     "investment": "作价入股",
 }
 
+LEGAL_STATUS_ZH = {"pending": "审中", "valid": "有效", "expired": "期限届满"}
+
 
 def rows(count: int, *, owner: str, seed: int) -> Iterator[list[object]]:
     for index, record in enumerate(generate(count, seed=seed)):
@@ -48,7 +50,7 @@ def rows(count: int, *, owner: str, seed: int) -> Iterator[list[object]]:
             "；".join(record.inventors),
             record.application_date,
             record.grant_date,
-            "有效" if record.grant_date else "审中",
+            LEGAL_STATUS_ZH[record.legal_status],
             "有转化前景" if index % 5 else "无明确转化前景",
             "ABC"[index % 3],
             record.maturity,
@@ -58,7 +60,7 @@ def rows(count: int, *, owner: str, seed: int) -> Iterator[list[object]]:
             "；".join(DEAL_FORM_ZH[form] for form in record.deal_forms),
             "一次性支付" if open_licence else None,
             50000 if open_licence else None,
-            3 if open_licence else None,
+            OPEN_LICENCE_YEARS if open_licence else None,
             "技术转移中心",
             "ttc@example.edu.cn",
         ]

@@ -7,7 +7,7 @@ import itertools
 from accounts.models import Department, Organisation
 from patents.models import InventoryCategory, LegalStatus, Patent, ReviewStatus, ValueGrade
 from patents.search import build_search_text
-from patents.synthetic import generate
+from patents.synthetic import OPEN_LICENCE_YEARS, generate
 from refdata.models import Industry
 
 
@@ -42,7 +42,7 @@ def load_patents(owners: list[Organisation], *, per_owner: int = 80) -> int:
                     "inventors": record.inventors,
                     "application_date": record.application_date,
                     "grant_date": record.grant_date,
-                    "legal_status": LegalStatus.VALID if record.grant_date else LegalStatus.PENDING,
+                    "legal_status": LegalStatus(record.legal_status),
                     "inventory_category": InventoryCategory.HAS_PROSPECTS
                     if index % 5
                     else InventoryCategory.NO_CLEAR_PROSPECTS,
@@ -63,7 +63,9 @@ def load_patents(owners: list[Organisation], *, per_owner: int = 80) -> int:
                     "offers_investment": "investment" in forms,
                     "open_licence_fee_basis": "lump_sum" if "open_licence" in forms else "",
                     "open_licence_fee_amount": 50000 if "open_licence" in forms else None,
-                    "open_licence_period_years": 3 if "open_licence" in forms else None,
+                    "open_licence_period_years": OPEN_LICENCE_YEARS
+                    if "open_licence" in forms
+                    else None,
                     "contact_name": "技术转移中心",
                     "contact_email": "ttc@demo.panhuo.localhost",
                     "review_status": next(statuses),

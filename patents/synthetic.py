@@ -10,7 +10,8 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from patents.numbers import check_digit
+from patents.numbers import PatentType, check_digit
+from patents.terms import add_years, term_end
 
 # (IPC main symbol, industry class, subject, application field) by technology area.
 AREAS: list[tuple[str, str, list[str], str]] = [
@@ -87,6 +88,33 @@ class SyntheticPatent:
     grant_date: datetime.date | None
     maturity: int
     deal_forms: list[str] = field(default_factory=list)
+    legal_status: str = "valid"  # LegalStatus values: pending, valid or expired
+
+
+#: The period of the open licences these records offer.
+OPEN_LICENCE_YEARS = 3
+
+
+def _legal_status(
+    type_digit: str, filed: datetime.date, granted: datetime.date | None, today: datetime.date
+) -> str:
+    if granted is None:
+        return "pending"
+    kind = PatentType.INVENTION if type_digit == "1" else PatentType.UTILITY_MODEL
+    end = term_end(kind, filed)
+    return "expired" if end and end <= today else "valid"
+
+
+def _offered(
+    forms: list[str], status: str, type_digit: str, filed: datetime.date, today: datetime.date
+) -> list[str]:
+    """The deal forms a record may really offer: an open licence needs a patent in force for
+    the whole licence period (Implementing Rules Art. 85; patents.services.records)."""
+    kind = PatentType.INVENTION if type_digit == "1" else PatentType.UTILITY_MODEL
+    end = term_end(kind, filed)
+    in_force = status == "valid" and end and add_years(today, OPEN_LICENCE_YEARS) <= end
+    kept = [form for form in forms if form != "open_licence" or in_force]
+    return kept or ["transfer"]
 
 
 def _application_no(rng: random.Random, year: int, type_digit: str, serial: int) -> str:
@@ -94,9 +122,12 @@ def _application_no(rng: random.Random, year: int, type_digit: str, serial: int)
     return f"{body}.{check_digit(body)}"
 
 
-def generate(count: int, *, seed: int = 7, serial_start: int = 0) -> Iterator[SyntheticPatent]:
-    """Yield `count` distinct, valid patent records."""
+def generate(
+    count: int, *, seed: int = 7, serial_start: int = 0, today: datetime.date | None = None
+) -> Iterator[SyntheticPatent]:
+    """Yield `count` distinct, valid patent records, their legal status as of `today`."""
     rng = random.Random(seed)
+    today = today or datetime.date.today()
     for index in range(count):
         ipc, industry, subjects, application_field = AREAS[rng.randrange(len(AREAS))]
         subject = rng.choice(subjects)
@@ -117,6 +148,8 @@ def generate(count: int, *, seed: int = 7, serial_start: int = 0) -> Iterator[Sy
         forms = rng.sample(
             ["transfer", "ordinary_licence", "open_licence", "investment"], k=rng.randint(1, 3)
         )
+        grant_date = granted if granted < datetime.date(2025, 1, 1) else None
+        status = _legal_status(type_digit, filed, grant_date, today)
         yield SyntheticPatent(
             application_no=_application_no(rng, year, type_digit, serial_start + index),
             title=title,
@@ -126,7 +159,8 @@ def generate(count: int, *, seed: int = 7, serial_start: int = 0) -> Iterator[Sy
             application_field=application_field,
             inventors=inventors,
             application_date=filed,
-            grant_date=granted if granted < datetime.date(2025, 1, 1) else None,
+            grant_date=grant_date,
             maturity=rng.randint(3, 8),
-            deal_forms=forms,
+            deal_forms=_offered(forms, status, type_digit, filed, today),
+            legal_status=status,
         )

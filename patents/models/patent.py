@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from patents.numbers import PatentType
+from patents.terms import term_end
 
 
 class LegalStatus(models.TextChoices):
@@ -67,28 +68,6 @@ class OpenLicenceFeeBasis(models.TextChoices):
     LUMP_SUM = "lump_sum", _("Lump sum")
     ROYALTY = "royalty", _("Royalty on sales")
     UPFRONT_PLUS_ROYALTY = "upfront_plus_royalty", _("Entry fee plus royalty")
-
-
-#: Statutory term in years from the application date (Patent Law Art. 42; DOMAIN.md §1.4). A PCT
-#: national-phase application's application date is its international filing date.
-TERM_YEARS: dict[str, int] = {
-    PatentType.INVENTION: 20,
-    PatentType.PCT_INVENTION: 20,
-    PatentType.UTILITY_MODEL: 10,
-    PatentType.PCT_UTILITY_MODEL: 10,
-    PatentType.DESIGN: 15,
-}
-#: Designs filed before the 2020 amendment took effect keep the former 10-year term.
-DESIGN_TERM_15_FROM = datetime.date(2021, 6, 1)
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    """The same day `years` later; 29 February falls on 28 February in a common year (a period in
-    years ends on the corresponding day of its last month, or that month's last day)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 #: The legal status of every patent in the library: it publishes only granted patents in force.
@@ -300,16 +279,10 @@ class Patent(models.Model):
 
     @property
     def term_end(self) -> datetime.date | None:
-        """The first day the patent is no longer in force: its application date's anniversary at
-        the end of the statutory term, so `expiry_date` is the day before (CNIPA's 期限届满日).
-        None without an application date. Term extensions (Implementing Rules Art. 77–84) are
-        not recorded, so not counted."""
-        if self.application_date is None or self.patent_type not in TERM_YEARS:
+        """The first day the patent is no longer in force (see patents.terms.term_end)."""
+        if self.application_date is None:
             return None
-        years = TERM_YEARS[self.patent_type]
-        if self.patent_type == PatentType.DESIGN and self.application_date < DESIGN_TERM_15_FROM:
-            years = 10
-        return add_years(self.application_date, years)
+        return term_end(self.patent_type, self.application_date)
 
     @property
     def expiry_date(self) -> datetime.date | None:

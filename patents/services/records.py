@@ -17,10 +17,10 @@ from django.utils.translation import ngettext
 
 from accounts.models import PATENT_OWNER_KINDS, Organisation, Role, User
 from patents.models import ChangeSource, LegalStatus, OpenLicenceFeeBasis, Patent, ReviewStatus
-from patents.models.patent import add_years
 from patents.numbers import normalise_ipc, parse_application_number, parse_ipc_list
 from patents.search import search_text_for
 from patents.services import history
+from patents.terms import add_years
 
 #: Fields a person may set on a record; everything else is derived or owned by the workflow.
 EDITABLE_FIELDS: tuple[str, ...] = (

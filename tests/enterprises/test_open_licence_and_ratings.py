@@ -11,7 +11,7 @@ from django.utils import timezone
 from enterprises.models import Deal, ProspectRating
 from enterprises.services import deals
 from notifications.models import Notification
-from patents.models.patent import add_years
+from patents.terms import add_years
 from tests.enterprises.factories import IntentFactory, RatingFactory
 from tests.factories import OrganisationFactory
 from tests.forms import rendered_values

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from patents.models import ChangeSource, Patent, PatentChange, ReviewStatus
-from patents.models.patent import add_years
 from patents.services import records
+from patents.terms import add_years
 from tests.factories import application_no
 
 pytestmark = pytest.mark.django_db
