@@ -132,11 +132,13 @@ def test_every_string_has_a_chinese_translation_and_the_catalogue_is_compiled():
         e.msgid for e in catalogue if not e.obsolete and (not e.translated() or e.fuzzy)
     ]
     assert untranslated == []
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(po_path.with_suffix(".mo")))}
+    compiled = {
+        (e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(po_path.with_suffix(".mo")))
+    }
     stale = [
         e.msgid
         for e in catalogue
-        if not e.obsolete and compiled.get(e.msgid) != e.msgstr and not e.msgid_plural
+        if not e.obsolete and compiled.get((e.msgctxt, e.msgid)) != e.msgstr and not e.msgid_plural
     ]
     assert stale == [], "run: python scripts/i18n.py update"
 
