@@ -9,6 +9,7 @@ not query, checks the rows it believes new (upsert.new_record_errors); the write
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -64,14 +65,14 @@ def _unsaved(values: Mapping[str, Any]) -> Patent:
     return patent
 
 
-def rule_errors(record: Mapping[str, Any]) -> RuleErrors:
+def rule_errors(record: Mapping[str, Any], today: datetime.date) -> RuleErrors:
     """check_record's errors for a record with these field values, {field: {language:
     [messages]}}, in every language of the site: its messages may hold values (dates, years),
     so they cannot be translated later from a msgid; this way each viewer reads them in their
     own language (messages.render)."""
     patent = _unsaved(record)
     errors: dict[str, list[str]] = {}
-    check_record(patent, errors)
+    check_record(patent, errors, today=today)
     if not errors:
         return {}
     # Rare (a row that breaks a rule): only then pay for the other languages (20 µs each).
@@ -79,7 +80,7 @@ def rule_errors(record: Mapping[str, Any]) -> RuleErrors:
     for language, _name in settings.LANGUAGES:
         found: dict[str, list[str]] = {}
         with translation.override(language):
-            check_record(patent, found)
+            check_record(patent, found, today=today)
         for field, texts in found.items():
             by_field.setdefault(field, {})[language] = texts
     return by_field

@@ -16,6 +16,7 @@ in draft or under review keep their status; new records start as drafts.
 
 from __future__ import annotations
 
+import datetime
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ class ImportContext:
     job_id: int
     college_id: int | None  # set for college staff: their rows land in (and stay in) it
     industry_names: dict[str, str]
+    # The day the record rules judge by (an open licence must fit the patent's remaining term).
+    today: datetime.date = field(default_factory=timezone.localdate)
 
 
 def _search_text(context: ImportContext, values: dict[str, Any]) -> str:
@@ -150,7 +153,7 @@ def upsert_chunk(
         before = existing.get(number)
         if before is None:
             record = _new_patent(context, number, values, now, texts.get(number))
-            if errors := rules.rule_errors(record):
+            if errors := rules.rule_errors(record, context.today):
                 rejected[number] = errors
             else:
                 new.append(record)
@@ -160,7 +163,7 @@ def upsert_chunk(
             # As the edit form: saving the same values again is no change, and not checked.
             unchanged += 1
             continue
-        if errors := rules.rule_errors({**before, **values}):
+        if errors := rules.rule_errors({**before, **values}, context.today):
             rejected[number] = errors
             continue
         changed.append(_changed_patent(context, before, values, changes, now))
@@ -173,7 +176,7 @@ def new_record_errors(
 ) -> rules.RuleErrors:
     """The record rules' errors for a row that creates a record (rules.rule_errors); no
     database access, for the reading process."""
-    return rules.rule_errors(_new_patent(context, number, values, None, ""))
+    return rules.rule_errors(_new_patent(context, number, values, None, ""), context.today)
 
 
 def _new_patent(

@@ -6,6 +6,7 @@ is, so a record edited here and re-uploaded later ends up the same.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -128,8 +129,11 @@ def _normalise(fields: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[
     return values
 
 
-def check_record(patent: Patent, errors: dict[str, list[str]]) -> None:
-    """Rules across fields (DOMAIN.md §8.2 for open licences)."""
+def check_record(
+    patent: Patent, errors: dict[str, list[str]], *, today: datetime.date | None = None
+) -> None:
+    """Rules across fields (DOMAIN.md §8.2 for open licences). `today` defaults to the local
+    date; an upload passes its own, once (reading the clock costs more than the rules)."""
     if patent.department_id and patent.department.organisation_id != patent.organisation_id:  # type: ignore[union-attr]
         errors.setdefault("department", []).append(
             _("The college belongs to another organisation.")
@@ -143,10 +147,12 @@ def check_record(patent: Patent, errors: dict[str, list[str]]) -> None:
             _("The grant date is before the application date.")
         )
     if patent.offers_open_licence:
-        check_open_licence(patent, errors)
+        check_open_licence(patent, errors, today=today)
 
 
-def check_open_licence(patent: Patent, errors: dict[str, list[str]]) -> None:
+def check_open_licence(
+    patent: Patent, errors: dict[str, list[str]], *, today: datetime.date | None = None
+) -> None:
     """Whether `patent` may be offered, and taken, under an open licence on its recorded terms
     (Implementing Rules Art. 85/86, DOMAIN.md §8.2): granted and in force, not also offered for an
     exclusive licence, the fee basis with the amount and/or rate it needs, and a period that a
@@ -181,16 +187,19 @@ def check_open_licence(patent: Patent, errors: dict[str, list[str]]) -> None:
             _("Give the period of the open licence.")
         )
     else:
-        _check_period_within_term(patent, patent.open_licence_period_years, errors)
+        _check_period_within_term(
+            patent, patent.open_licence_period_years, errors, today or timezone.localdate()
+        )
 
 
-def _check_period_within_term(patent: Patent, years: int, errors: dict[str, list[str]]) -> None:
+def _check_period_within_term(
+    patent: Patent, years: int, errors: dict[str, list[str]], today: datetime.date
+) -> None:
     """A licence taken today for `years` must end by the patent's expiry (DOMAIN.md §8.2:
     license_term_end ≤ patent expiry). Unknown without the application date and type."""
     term_end, expiry = patent.term_end, patent.expiry_date
     if term_end is None or expiry is None:
         return
-    today = timezone.localdate()
     if add_years(today, years) <= term_end:
         return
     fitting = term_end.year - today.year

@@ -192,7 +192,7 @@ def test_a_rule_message_holding_values_is_shown_in_each_viewers_language(
 
     from patents.importing import rules
 
-    def check(patent, errors):  # type: ignore[no-untyped-def]
+    def check(patent, errors, today=None):  # type: ignore[no-untyped-def]
         message = gettext("“%(value)s” is not a whole number.") % {"value": patent.title}
         errors.setdefault("grant_date", []).append(message)
 
