@@ -14,10 +14,14 @@ from django.utils.translation import gettext_lazy as _
 MAX_ID = 2**63 - 1
 
 
+def is_id(number: int) -> bool:
+    return 1 <= number <= MAX_ID
+
+
 def parse_id(value: str) -> int:
     """The id written in `value`; ValueError if it is not a whole number in the id range."""
     number = int(value)
-    if not 1 <= number <= MAX_ID:
+    if not is_id(number):
         raise ValueError(value)
     return number
 
@@ -25,7 +29,7 @@ def parse_id(value: str) -> int:
 class IdField(forms.IntegerField):
     def to_python(self, value: Any) -> int | None:
         number = super().to_python(value)
-        if number is not None and not 1 <= number <= MAX_ID:
+        if number is not None and not is_id(number):
             raise ValidationError(
                 _("No record has this id: ids are whole numbers from 1 to %(max)s."),
                 code="invalid_id",

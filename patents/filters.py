@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PATENT_OWNER_KINDS, Organisation
 from patents.models import (
+    DEAL_FORM_FIELDS,
     LIBRARY_LEGAL_STATUS,
     DealForm,
     Patent,
     PatentType,
     ReviewStatus,
     ValueGrade,
+    in_industry,
 )
 from patents.pagination import SortKey
 from patents.search import facet_filter, keyword_filter
@@ -33,14 +35,6 @@ SORTS: dict[str, tuple[Any, SortKey]] = {
 }
 DEFAULT_SORT = "newest"
 _TRL_MIN, _TRL_MAX = 1, 9  # the `maturity_is_trl` constraint
-
-_DEAL_FORM_FIELDS = {
-    DealForm.TRANSFER: "offers_transfer",
-    DealForm.EXCLUSIVE_LICENCE: "offers_exclusive_licence",
-    DealForm.ORDINARY_LICENCE: "offers_ordinary_licence",
-    DealForm.OPEN_LICENCE: "offers_open_licence",
-    DealForm.INVESTMENT: "offers_investment",
-}
 
 
 def sort_key(name: str | None) -> SortKey:
@@ -170,16 +164,13 @@ class LibraryFilter(django_filters.FilterSet):
     def filter_industry(
         self, queryset: QuerySet[Patent], name: str, value: str
     ) -> QuerySet[Patent]:
-        code = value.strip().upper()
-        if code.isalpha():
-            return queryset.filter(industry__section=code)
-        return queryset.filter(industry__code__startswith=code)
+        return queryset.filter(in_industry(value.strip().upper()))
 
     def filter_deal_form(
         self, queryset: QuerySet[Patent], name: str, value: str
     ) -> QuerySet[Patent]:
         form = DealForm(value)
-        return facet_filter(queryset.filter(**{_DEAL_FORM_FIELDS[form]: True}), "deal", [form])
+        return facet_filter(queryset.filter(**{DEAL_FORM_FIELDS[form]: True}), "deal", [form])
 
     def filter_sort(self, queryset: QuerySet[Patent], name: str, value: str) -> QuerySet[Patent]:
         return queryset  # applied by the paginator, which needs the key itself

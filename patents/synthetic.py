@@ -95,24 +95,16 @@ class SyntheticPatent:
 OPEN_LICENCE_YEARS = 3
 
 
-def _legal_status(
-    type_digit: str, filed: datetime.date, granted: datetime.date | None, today: datetime.date
-) -> str:
+def _legal_status(granted: datetime.date | None, end: datetime.date, today: datetime.date) -> str:
     if granted is None:
         return "pending"
-    kind = PatentType.INVENTION if type_digit == "1" else PatentType.UTILITY_MODEL
-    end = term_end(kind, filed)
-    return "expired" if end and end <= today else "valid"
+    return "expired" if end <= today else "valid"
 
 
-def _offered(
-    forms: list[str], status: str, type_digit: str, filed: datetime.date, today: datetime.date
-) -> list[str]:
+def _offered(forms: list[str], status: str, end: datetime.date, today: datetime.date) -> list[str]:
     """The deal forms a record may really offer: an open licence needs a patent in force for
     the whole licence period (Implementing Rules Art. 85; patents.services.records)."""
-    kind = PatentType.INVENTION if type_digit == "1" else PatentType.UTILITY_MODEL
-    end = term_end(kind, filed)
-    in_force = status == "valid" and end and add_years(today, OPEN_LICENCE_YEARS) <= end
+    in_force = status == "valid" and add_years(today, OPEN_LICENCE_YEARS) <= end
     kept = [form for form in forms if form != "open_licence" or in_force]
     return kept or ["transfer"]
 
@@ -149,7 +141,10 @@ def generate(
             ["transfer", "ordinary_licence", "open_licence", "investment"], k=rng.randint(1, 3)
         )
         grant_date = granted if granted < datetime.date(2025, 1, 1) else None
-        status = _legal_status(type_digit, filed, grant_date, today)
+        kind = PatentType.INVENTION if type_digit == "1" else PatentType.UTILITY_MODEL
+        end = term_end(kind, filed)
+        assert end is not None  # both kinds have a statutory term
+        status = _legal_status(grant_date, end, today)
         yield SyntheticPatent(
             application_no=_application_no(rng, year, type_digit, serial_start + index),
             title=title,
@@ -161,6 +156,6 @@ def generate(
             application_date=filed,
             grant_date=grant_date,
             maturity=rng.randint(3, 8),
-            deal_forms=_offered(forms, status, type_digit, filed, today),
+            deal_forms=_offered(forms, status, end, today),
             legal_status=status,
         )

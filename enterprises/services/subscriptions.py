@@ -22,7 +22,7 @@ from enterprises.models import Frequency, PatentSubscription, TopicSubscription
 from enterprises.services.needs import split_terms
 from matching import hooks as matching_hooks
 from notifications import services as notifications
-from patents.models import IN_LIBRARY, Patent, PatentChange, PatentType
+from patents.models import IN_LIBRARY, Patent, PatentChange, PatentType, in_industry
 from refdata import selectors as refdata
 from refdata.models import Industry
 
@@ -35,9 +35,7 @@ def _filter_q(name: str, value: str) -> Q:
     if name == "ipc_subclass":
         return Q(ipc_subclass=value)
     if name == "industry":
-        if value.isalpha():  # a section letter stands for all its divisions
-            return Q(industry__section=value)
-        return Q(industry__code__startswith=value)
+        return in_industry(value)
     if name == "patent_type":
         return Q(patent_type=value)
     return Q(organisation__province_id=value)

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from patents.importing import messages
 from patents.importing.columns import COLUMNS_BY_KEY
 from patents.models import (
+    DEAL_FORM_FIELDS,
     DealForm,
     ImplementationStatus,
     InventoryCategory,
@@ -81,13 +82,6 @@ CHOICES: dict[str, type[models.TextChoices]] = {
     "deal_forms": DealForm,
     "open_licence_fee_basis": OpenLicenceFeeBasis,
     "implementation_status": ImplementationStatus,
-}
-DEAL_FORM_FIELDS = {
-    DealForm.TRANSFER: "offers_transfer",
-    DealForm.EXCLUSIVE_LICENCE: "offers_exclusive_licence",
-    DealForm.ORDINARY_LICENCE: "offers_ordinary_licence",
-    DealForm.OPEN_LICENCE: "offers_open_licence",
-    DealForm.INVESTMENT: "offers_investment",
 }
 TEXT_LIMITS = {
     "title": 500, "publication_no": 20, "open_licence_payment_method": 200,
@@ -519,10 +513,8 @@ def _number(key: str, text: str) -> int | decimal.Decimal | None:
     if not rule.low - 1 <= number <= rule.high + 1:
         raise CellError("out_of_range", **limits)
     value = int(number) if whole else number.quantize(rule.step)
-    try:
-        _number_field(key).run_validators(value)
-    except ValidationError:
-        raise CellError("out_of_range", **limits) from None
+    if not rule.low <= value <= rule.high:  # the field's validators, as number_rule read them
+        raise CellError("out_of_range", **limits)
     return value
 
 

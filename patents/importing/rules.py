@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from patents.importing import messages
 from patents.importing.columns import COLUMNS_BY_KEY, header_label
-from patents.models import DealForm, Patent
+from patents.models import DEAL_FORM_FIELDS, Patent
 from patents.services.records import check_record
 
 #: The fields check_record reads: fetched with existing records, so their rules see them.
@@ -38,7 +38,7 @@ RULE_FIELDS = (
     "open_licence_royalty_rate",
     "open_licence_period_years",
 )
-_DEAL_FORM_FLAGS = {f"offers_{form.value}": form for form in DealForm}
+_DEAL_FORM_FLAGS = {name: form for form, name in DEAL_FORM_FIELDS.items()}
 #: check_record's messages by field, each in every language of the site.
 RuleErrors = dict[str, dict[str, list[str]]]
 

@@ -2,6 +2,7 @@ from patents.models.history import ChangeSource, PatentChange
 from patents.models.imports import ImportJob, ImportRowError, ImportStatus
 from patents.models.lookups import HasItem
 from patents.models.patent import (
+    DEAL_FORM_FIELDS,
     IN_LIBRARY,
     LIBRARY_LEGAL_STATUS,
     DealForm,
@@ -13,11 +14,13 @@ from patents.models.patent import (
     PatentType,
     ReviewStatus,
     ValueGrade,
+    in_industry,
     in_library,
 )
 from patents.models.spotcheck import SpotCheck, SpotCheckItem, SpotCheckResult
 
 __all__ = [
+    "DEAL_FORM_FIELDS",
     "IN_LIBRARY",
     "LIBRARY_LEGAL_STATUS",
     "ChangeSource",
@@ -38,5 +41,6 @@ __all__ = [
     "SpotCheckItem",
     "SpotCheckResult",
     "ValueGrade",
+    "in_industry",
     "in_library",
 ]

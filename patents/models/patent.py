@@ -49,6 +49,16 @@ class DealForm(models.TextChoices):
     INVESTMENT = "investment", _("Investment (equity)")
 
 
+#: The record's flag for each deal form it may offer.
+DEAL_FORM_FIELDS = {
+    DealForm.TRANSFER: "offers_transfer",
+    DealForm.EXCLUSIVE_LICENCE: "offers_exclusive_licence",
+    DealForm.ORDINARY_LICENCE: "offers_ordinary_licence",
+    DealForm.OPEN_LICENCE: "offers_open_licence",
+    DealForm.INVESTMENT: "offers_investment",
+}
+
+
 class ValueGrade(models.TextChoices):
     A = "A", _("A — high")
     B = "B", _("B — medium")
@@ -293,6 +303,14 @@ class Patent(models.Model):
     @property
     def ipc_codes(self) -> list[str]:
         return [code for code in [self.ipc_main, *self.ipc_other] if code]
+
+
+def in_industry(code: str) -> Q:
+    """Patents of a GB/T 4754 code at any level: a section letter (C) stands for all its
+    divisions, a division, group or class (38, 384, 3841) for the codes it begins."""
+    if code.isalpha():
+        return Q(industry__section=code)
+    return Q(industry__code__startswith=code)
 
 
 def in_library(prefix: str = "") -> Q:

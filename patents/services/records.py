@@ -197,11 +197,12 @@ def _check_period_within_term(
 ) -> None:
     """A licence taken today for `years` must end by the patent's expiry (DOMAIN.md §8.2:
     license_term_end ≤ patent expiry). Unknown without the application date and type."""
-    term_end, expiry = patent.term_end, patent.expiry_date
-    if term_end is None or expiry is None:
+    term_end = patent.term_end
+    if term_end is None:
         return
     if add_years(today, years) <= term_end:
         return
+    expiry = term_end - datetime.timedelta(days=1)  # as Patent.expiry_date
     fitting = term_end.year - today.year
     if add_years(today, fitting) > term_end:
         fitting -= 1
