@@ -224,6 +224,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "matching.tasks.requeue_unfinished",
         "schedule": 2 * 60,
     },
+    # Finished match runs past MATCHING_RUN_RETENTION_DAYS; a backlog goes in slices, hourly.
+    "matching-prune-runs": {"task": "matching.tasks.prune_runs", "schedule": 60 * 60},
     "notifications-weekly-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": 7 * 24 * 60 * 60,
@@ -313,6 +315,9 @@ MATCHING_BUILD_WORKERS = env_int("MATCHING_BUILD_WORKERS", 1)
 MATCHING_REBUILD_BELOW = env_int("MATCHING_REBUILD_BELOW", 5000)
 # Each worker keeps every profile vectorised for placing new patents; rebuilt this often.
 MATCHING_PROFILES_MAX_AGE = env_int("MATCHING_PROFILES_MAX_AGE", 6 * 60 * 60)
+# Finished match runs (and their shards) are deleted this many days after they started; the
+# latest of each kind and the journal since the latest full re-match are kept (matching.services).
+MATCHING_RUN_RETENTION_DAYS = env_int("MATCHING_RUN_RETENTION_DAYS", 90)
 # New matches scoring at least this are pushed to the enterprise (inbox, e-mail per preference).
 MATCHING_PUSH_THRESHOLD = float(os.environ.get("MATCHING_PUSH_THRESHOLD", "0.3"))
 # An enterprise whose changed profile puts it among a patent's ten likeliest takers with at least

@@ -90,6 +90,10 @@ class ScoredPair(models.Model):
     score = models.FloatField(_("score"))
     # [{"code": "shared_ipc", "params": {...}}, ...] rendered in the reader's language.
     reasons = models.JSONField(_("reasons"), default=list)
+    # Indexed although no page or task reads pairs by run: deleting an old run
+    # (services.prune_runs) nulls its pairs' run and PostgreSQL checks the foreign key, both by
+    # looking the pairs up by run, which without the index is a scan of the whole table per
+    # run. A run writes its pairs with one id, so the index deduplicates to a few pages per run.
     run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

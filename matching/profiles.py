@@ -85,13 +85,18 @@ def _by_enterprise(pairs: Iterable[tuple[int, Any]]) -> dict[int, list[Any]]:
     return grouped
 
 
-def _topic_terms(topics: list[tuple[str, dict[str, str]]]) -> dict[str, set[str]]:
+def _topic_terms(topics: list[tuple[str, str, dict[str, str]]]) -> dict[str, Any]:
     """What an enterprise's topics (saved library searches) say it looks for, read like a need's
-    keywords and codes: their keywords, IPC subclasses and industries."""
+    codes: their IPC subclasses and industries; and the topics with their keywords, which the
+    engine scores as keywords but explains as the topic's, not as a need."""
     return {
-        "keywords": {word for keywords, _filters in topics for word in keywords.split()},
-        "ipc": {f["ipc_subclass"] for _keywords, f in topics if f.get("ipc_subclass")},
-        "industry": {f["industry"] for _keywords, f in topics if f.get("industry")},
+        "topics": [
+            {"name": name, "keywords": sorted(set(keywords.split()))}
+            for name, keywords, _filters in topics
+            if keywords.split()
+        ],
+        "ipc": {f["ipc_subclass"] for _name, _keywords, f in topics if f.get("ipc_subclass")},
+        "industry": {f["industry"] for _name, _keywords, f in topics if f.get("industry")},
     }
 
 
@@ -136,9 +141,9 @@ def enterprise_profiles(enterprise_ids: list[int]) -> list[dict[str, Any]]:
     )
     topics = _by_enterprise(
         (t[0], t[1:])
-        for t in TopicSubscription.objects.filter(organisation_id__in=enterprise_ids).values_list(
-            "organisation_id", "keywords", "filters"
-        )
+        for t in TopicSubscription.objects.filter(organisation_id__in=enterprise_ids)
+        .order_by("pk")  # the first topic to name a keyword is the one its reason names
+        .values_list("organisation_id", "name", "keywords", "filters")
     )
     intents = _by_enterprise(
         CooperationIntent.objects.filter(enterprise_id__in=enterprise_ids).values_list(
@@ -180,9 +185,8 @@ def enterprise_profiles(enterprise_ids: list[int]) -> list[dict[str, Any]]:
                 "description": "\n".join(
                     [description, *(f"{n['title']}\n{n['description']}" for n in own_needs)]
                 ).strip(),
-                "keywords": sorted(
-                    {*(k for n in own_needs for k in n["keywords"]), *topic["keywords"]}
-                ),
+                "keywords": sorted({k for n in own_needs for k in n["keywords"]}),
+                "topics": topic["topics"],
                 "ipc": sorted({*(c for n in own_needs for c in n["ipc_codes"]), *topic["ipc"]}),
                 "industry_codes": sorted(
                     {

@@ -35,6 +35,19 @@ def _need(params: dict[str, Any], audience: Audience) -> str:
     return _("matches your need: %(terms)s") % values
 
 
+def _topic(params: dict[str, Any], audience: Audience) -> str:
+    """Terms that came from a subscribed topic's keywords, not from anything the enterprise wrote
+    as a need."""
+    values = {"topic": params.get("topic", ""), "terms": _terms(params)}
+    if audience is Audience.UNIVERSITY:
+        # A topic's name is the enterprise's own label for a saved search; universities see the
+        # terms only.
+        return _("matches a topic the enterprise subscribes to: %(terms)s") % values
+    if params.get("topic"):
+        return _("matches your subscribed topic “%(topic)s”: %(terms)s") % values
+    return _("matches a topic you subscribe to: %(terms)s") % values
+
+
 def _similar(params: dict[str, Any], audience: Audience) -> str:
     count = int(params.get("count", 1))
     if audience is Audience.UNIVERSITY:
@@ -62,6 +75,8 @@ def render_reason(reason: dict[str, Any], audience: Audience = Audience.ENTERPRI
         return _("shares IPC %(ipc)s") % {"ipc": params.get("ipc", "")}
     if code == "matches_need_terms":
         return _need(params, audience)
+    if code == "matches_topic_terms":
+        return _topic(params, audience)
     if code == "similar_to_liked":
         return _similar(params, audience)
     if code == "same_province":

@@ -165,8 +165,8 @@ def run_shard(*, shard_id: int) -> int:
 
 
 def run_incremental(*, run_id: int) -> int:
-    run = MatchRun.objects.get(pk=run_id)
-    if run.status == RunStatus.DONE or not _claim(MatchRun, run_id):
+    run = MatchRun.objects.filter(pk=run_id).first()  # None: finished long ago and pruned
+    if run is None or run.status == RunStatus.DONE or not _claim(MatchRun, run_id):
         return 0
     started = time.monotonic()
     rematch = {
@@ -593,3 +593,53 @@ def requeue_unfinished(*, older_than: timedelta = timedelta(minutes=2)) -> int:
     for run_id in runs:
         tasks.run_incremental.delay(run_id)
     return len(shards) + len(runs)
+
+
+# --- pruning -------------------------------------------------------------------------------
+
+PRUNE_BATCH = 1000
+PRUNE_BUDGET = timedelta(minutes=5)  # per task, far inside the soft time limit
+
+
+def prune_runs(
+    *, now: datetime | None = None, batch: int = PRUNE_BATCH, budget: timedelta = PRUNE_BUDGET
+) -> int:
+    """Delete finished runs (and their shards) older than `MATCHING_RUN_RETENTION_DAYS`, in
+    batches, until none is left or `budget` is spent (the next run goes on). Returns how many.
+
+    Kept whatever their age: unfinished runs and their shards (the sweeper's work), the latest
+    finished run of each kind, and everything since the latest full re-match that finished
+    started (less the journal overlap). That run's snapshot is what every worker's library
+    starts from, and the PATENT and PROFILE runs since are the journal workers follow from there;
+    whether a patent's likely takers are current is judged by runs in that window too (or, for an
+    older run, by that full re-match having finished after it). Without a finished full re-match
+    nothing is pruned. Matches and takers of a deleted run stay, with no run (SET NULL)."""
+    now = now or timezone.now()
+    finished = MatchRun.objects.filter(status__in=[RunStatus.DONE, RunStatus.FAILED])
+    latest_full = (
+        finished.filter(kind=RunKind.FULL, status=RunStatus.DONE)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if latest_full is None:
+        return 0
+    retention = timedelta(days=int(settings.MATCHING_RUN_RETENTION_DAYS))
+    cutoff = min(now - retention, latest_full - library.JOURNAL_OVERLAP)
+    latest = [
+        pk
+        for kind in RunKind.values
+        for pk in finished.filter(kind=kind)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)[:1]
+    ]
+    old = finished.filter(created_at__lt=cutoff).exclude(pk__in=latest).order_by("created_at")
+    deleted = 0
+    started = time.monotonic()
+    while time.monotonic() - started < budget.total_seconds():
+        pks = list(old.values_list("pk", flat=True)[:batch])
+        if not pks:
+            break
+        MatchRun.objects.filter(pk__in=pks).delete()
+        deleted += len(pks)
+    return deleted

@@ -28,3 +28,8 @@ def full_rematch() -> int:
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
 def requeue_unfinished() -> int:
     return services.requeue_unfinished()
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def prune_runs() -> int:
+    return services.prune_runs()

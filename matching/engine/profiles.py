@@ -4,7 +4,8 @@ Per profile the matrix holds:
   prototypes   unit rows, the liked patents themselves (or, past `max_prototypes`, spherical
                k-means centroids of them): the score takes the max over them
   centroid     unit row, the normalised sum of liked patent vectors
-  need         unit row, description + keywords (keywords count as title text)
+  need         unit row, description + keywords (keywords count as title text); a subscribed
+               topic's keywords count as keywords
   cover        binary row, every feature of the liked patents and of the need text
   negatives    unit rows of disliked patents (max over them is subtracted)
   ipc          interest shares per IPC code and level (see ipc.py), pre-multiplied by level weight
@@ -53,6 +54,9 @@ class ProfileMatrix:
     need_words: list[list[str]]
     industry_only_codes: list[set[str]]
     interest_codes: list[dict[str, set[str]]]
+    # keyword -> the topic that gave it, for keywords only a subscribed topic gave (not the
+    # profile's own keywords or need words): reasons name the topic, not a need
+    topic_terms: list[dict[str, str]]
     # liked / excluded ids the index did not hold yet: applied to patents placed before indexing
     blocked_ids: dict[str, list[int]] = field(default_factory=dict)
     row: dict[str, int] = field(default_factory=dict)
@@ -86,12 +90,11 @@ class ProfileMatrix:
         liked = [rows_of(r.get("liked_patents")) for r in records]
         disliked = [rows_of(r.get("disliked_patents")) for r in records]
         excluded = [rows_of(r.get("excluded_patents")) for r in records]
-        keywords = [
-            [normalise(k) for k in (r.get("keywords") or []) if normalise(k)] for r in records
-        ]
+        keywords = [[normalise(k) for k in _all_keywords(r) if normalise(k)] for r in records]
         descriptions = [_text(r.get("description")) for r in records]
         segmenter = index.vectorizer.segmenter
         description_words = [segmenter.words(normalise(d)) for d in descriptions]
+        need_words = [shown_words(words) for words in description_words]
 
         # Need text: keywords are short and deliberate, so they count as title text.
         need = index.vectorizer.transform(
@@ -189,9 +192,10 @@ class ProfileMatrix:
             ),
             n_liked=np.array([len(v) for v in liked], dtype=np.int64),
             keywords=keywords,
-            need_words=[shown_words(words) for words in description_words],
+            need_words=need_words,
             industry_only_codes=industry_only,
             interest_codes=interest_codes,
+            topic_terms=[_topic_of_terms(r, set(need_words[i])) for i, r in enumerate(records)],
         )
         pm.row = {pid: i for i, pid in enumerate(pm.ids)}
         for i, r in enumerate(records):
@@ -214,6 +218,29 @@ class ProfileMatrix:
         """Keywords first, then nothing else: free description words are matched as terms in
         reasons (see reasons.py), not listed as the profile's terms."""
         return [k for k in self.keywords[i] if k not in GENERIC_TERMS]
+
+
+def _all_keywords(record: Mapping[str, Any]) -> list[str]:
+    """The profile's own keywords, and its subscribed topics' keywords when it has any: then
+    both together, once each, in sorted order (so the need vector does not depend on the order
+    topics were saved in)."""
+    own = list(record.get("keywords") or [])
+    from_topics = [k for topic in record.get("topics") or [] for k in topic.get("keywords") or []]
+    return sorted({*own, *from_topics}) if from_topics else own
+
+
+def _topic_of_terms(record: Mapping[str, Any], need_words: set[str]) -> dict[str, str]:
+    """Normalised keyword -> topic name, for the keywords that only a topic gave: the profile's
+    own keywords and the words of its need text are its needs' (the first topic naming a
+    keyword wins)."""
+    own = {normalise(k) for k in record.get("keywords") or []} | need_words
+    out: dict[str, str] = {}
+    for topic in record.get("topics") or []:
+        for keyword in topic.get("keywords") or []:
+            term = normalise(keyword)
+            if term and term not in own:
+                out.setdefault(term, _text(topic.get("name")))
+    return out
 
 
 def _prototypes(vectors: sp.csr_matrix, limit: int, iterations: int = 8) -> sp.csr_matrix:

@@ -5,6 +5,8 @@ plain English for files. Codes (params):
 
   similar_to_liked     {"count": int, "example_title": str}  liked patents with cosine >= 0.2
   matches_need_terms   {"terms": [str]}  keywords / need words found in the patent
+  matches_topic_terms  {"terms": [str], "topic": str}  keywords found in the patent that only
+                       a subscribed topic gave (one reason per topic; see ProfileMatrix)
   shared_ipc           {"ipc": "G06F 16"}  finest shared IPC code (group > subclass > class)
   industry_ipc         {"ipc": "H01M"}  shared code known only through the industry concordance
   shared_terms         {"terms": [str]}  distinctive words shared with the most similar liked one
@@ -206,6 +208,22 @@ class Explainer:
             out.append(self._reasons(i, batch, col, liked_rows, sims, found))
         return out
 
+    def _term_reasons(self, i: int, terms: list[str]) -> list[Reason]:
+        """The profile's terms found in a patent: those of its needs as one reason, those only a
+        subscribed topic gave as one reason per topic (a person never wrote them as a need)."""
+        topic_of = self.pm.topic_terms[i]
+        need = [t for t in terms if t not in topic_of]
+        by_topic: dict[str, list[str]] = {}
+        for term in terms:
+            if term in topic_of:
+                by_topic.setdefault(topic_of[term], []).append(term)
+        reasons = [Reason("matches_need_terms", {"terms": need})] if need else []
+        reasons += [
+            Reason("matches_topic_terms", {"terms": found, "topic": topic})
+            for topic, found in by_topic.items()
+        ]
+        return reasons
+
     def _reasons(
         self,
         i: int,
@@ -235,7 +253,7 @@ class Explainer:
             plain = normalise(title)
             found = [t for t in self._profile_terms(i) if t in plain]
         if found:
-            reasons.append(Reason("matches_need_terms", {"terms": found[: self.s.max_terms]}))
+            reasons += self._term_reasons(i, found[: self.s.max_terms])
         codes = index.codes_of_row(col, batch.ipc)
         interest = pm.interest_codes[i]
         for level in reversed(LEVELS):
@@ -283,6 +301,10 @@ def render_reason(reason: Reason | dict[str, Any], audience: str = "enterprise")
     if code == "matches_need_terms":
         terms = ", ".join(str(t) for t in params.get("terms", []))
         return f"matches {'your' if you else 'its'} need terms: {terms}"
+    if code == "matches_topic_terms":
+        terms = ", ".join(str(t) for t in params.get("terms", []))
+        topic = f" {_quote(str(params['topic']))}" if params.get("topic") else ""
+        return f"matches {'your' if you else 'its'} subscribed topic{topic}: {terms}"
     if code == "shared_ipc":
         return f"shares IPC {params.get('ipc', '')}"
     if code == "industry_ipc":

@@ -29,7 +29,8 @@ def test_topic_keywords_and_filters_feed_the_matching_profile(enterprise_user):
         frequency="daily",
     )
     (profile,) = enterprise_profiles([enterprise_user.organisation_id])
-    assert profile["keywords"] == ["涂覆", "隔膜"]
+    assert profile["keywords"] == []  # no need of its own: the topic's keywords are the topic's
+    assert profile["topics"] == [{"name": "隔膜", "keywords": ["涂覆", "隔膜"]}]
     assert profile["ipc"] == ["H01M"]
     assert profile["industry_codes"] == ["38"]
 

@@ -292,6 +292,43 @@ def test_reasons_name_the_shared_ipc_the_need_terms_and_the_liked_patent(
     assert "similar to a patent you already hold: '锂电池隔膜及其制备方法'" in line
 
 
+def test_topic_keywords_score_as_keywords_but_are_explained_as_the_topic(
+    index: PatentIndex,
+) -> None:
+    """A keyword only a subscribed topic gave is not a need the enterprise wrote: its reason
+    names the topic. The scores are those of the same keywords given as the profile's own."""
+    # What the platform sent before topics had reasons of their own: every keyword, sorted.
+    merged = profile("e10", keywords=sorted(["隔膜", "涂覆", "陶瓷"]), description="寻求电池技术")
+    with_topics = profile(
+        "e10",
+        keywords=["隔膜"],
+        description="寻求电池技术",
+        topics=[
+            {"name": "涂层工艺", "keywords": ["陶瓷", "涂覆"]},
+            {"name": "隔膜材料", "keywords": ["隔膜", "涂覆"]},
+        ],
+    )
+    old = score_profile(merged, index, top=5)
+    new = score_profile(with_topics, index, top=5)
+    assert [(m.id, m.score) for m in new] == [(m.id, m.score) for m in old]
+    why = {m.id: m.reasons for m in new}["sep3"]
+    # "隔膜" is the enterprise's own keyword and "电池" a word of its need text; both topic
+    # keywords are the first topic's.
+    assert Reason("matches_need_terms", {"terms": ["隔膜", "电池"]}) in why
+    topic = Reason("matches_topic_terms", {"terms": ["涂覆", "陶瓷"], "topic": "涂层工艺"})
+    assert topic in why
+    assert render_reason(topic) == "matches your subscribed topic '涂层工艺': 涂覆, 陶瓷"
+
+
+def test_a_topic_keyword_in_the_need_text_is_the_needs(index: PatentIndex) -> None:
+    rec = profile(
+        "e11", description="陶瓷", topics=[{"name": "涂层工艺", "keywords": ["陶瓷", "涂覆"]}]
+    )
+    why = {m.id: m.reasons for m in score_profile(rec, index, top=5)}["sep3"]
+    assert Reason("matches_need_terms", {"terms": ["陶瓷"]}) in why
+    assert Reason("matches_topic_terms", {"terms": ["涂覆"], "topic": "涂层工艺"}) in why
+
+
 def test_industry_only_ipc_is_reported_as_such(index: PatentIndex) -> None:
     matches = score_profile(
         profile("e9", industry_codes=["2710"]), index, top=1, industry_ipc={"2710": ["A61K"]}

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from enterprises import services as enterprise_services
 from enterprises.models import DealKind
 from matching import services
 from matching.models import Match, MatchFeedback, MatchRun, MatchShard, RunStatus
+from matching.reasons import render_reasons
 from notifications.models import Notification
 from tests.enterprises.factories import (
+    EnterpriseProfileFactory,
     LibraryPatentFactory,
 )
 from tests.factories import OrganisationFactory, UserFactory
@@ -108,6 +112,50 @@ def test_recommendations_page_shows_reasons(market, client):
     page = client.get(reverse("matching:recommended")).content.decode()
     assert market["separator"].title in page
     assert "shares IPC H01M" in page
+
+
+def test_a_topic_only_enterprise_is_told_its_topic_matched_not_a_need(
+    market, client, univ_a_staff, django_capture_on_commit_callbacks
+):
+    """An enterprise that wrote no need but subscribed to a topic: the topic's keywords find it
+    patents, and the reason says so (the enterprise never wrote such a need)."""
+    follower = OrganisationFactory(kind="enterprise", name="涂层材料公司", province_id="440000")
+    EnterpriseProfileFactory(organisation=follower, description="", show_as_likely_taker=True)
+    member = UserFactory(organisation=follower, role="admin")
+    enterprise_services.save_topic_subscription(
+        user=member, name="陶瓷涂层隔膜", keywords="隔膜 陶瓷", filters={}, frequency="daily"
+    )
+    _run_full()
+    match = Match.objects.get(enterprise=follower, patent=market["separator"])
+    topic = {"terms": ["陶瓷", "隔膜"], "topic": "陶瓷涂层隔膜"}
+    assert {"code": "matches_topic_terms", "params": topic} in match.reasons
+    told = "matches your subscribed topic “陶瓷涂层隔膜”: 陶瓷 隔膜"
+    client.force_login(member)
+    page = client.get(reverse("matching:recommended")).content.decode()
+    assert told in page
+    assert "matches your need" not in page
+    api = client.get("/api/recommendations/").json()["results"]
+    reasons = next(row["reasons"] for row in api if row["patent"] == market["separator"].pk)
+    assert told in reasons
+    assert not any("matches your need" in text for text in reasons)
+    # The patent's university reads the terms, not the enterprise's name for its saved search.
+    client.force_login(univ_a_staff)
+    takers = reverse("matching:likely_takers", args=[market["separator"].pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(takers)
+    html = client.get(takers).content.decode()
+    assert "matches a topic the enterprise subscribes to: 陶瓷 隔膜" in html
+    assert "陶瓷涂层隔膜" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "matches your need: 隔膜 锂电池"), ("zh-hans", "符合您的需求：隔膜 锂电池")],
+)
+def test_reasons_stored_before_topic_reasons_still_read_as_before(language, text):
+    stored = [{"code": "matches_need_terms", "params": {"terms": ["隔膜", "锂电池"]}}]
+    with translation.override(language):
+        assert render_reasons(stored) == [text]
 
 
 def test_recommendations_refused_to_other_roles(market, client, univ_a_staff):
