@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from matching.models import MatchRun, RunKind
+from patents.importing.columns import COLUMNS_BY_KEY
 from patents.models import Patent, PatentChange, ReviewStatus
 from tests.patents.import_helpers import GOOD, upload_and_run, xlsx
 
@@ -38,6 +39,33 @@ def test_rejects_bad_row_with_exact_message(
     error = job.row_errors.get()
     assert (error.row_number, error.column, error.message) == (2, column, message)
     assert job.error_count == 1
+    assert not Patent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "title", "publication_no", "open_licence_payment_method",
+        "contact_name", "contact_phone", "contact_email",
+    ],
+)  # fmt: skip
+def test_a_cell_one_over_the_fields_max_length_is_a_row_error_naming_the_limit(
+    univ_a_staff, django_capture_on_commit_callbacks, key
+):
+    limit = Patent._meta.get_field(key).max_length
+    headers, row = ["申请号", "专利名称"], ["202110123456.7", "标题"]
+    if key == "title":
+        row[1] = "长" * (limit + 1)
+    else:
+        headers.append(COLUMNS_BY_KEY[key].zh)
+        row.append("长" * (limit + 1))
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([row], headers))
+    error = job.row_errors.get()
+    assert (error.row_number, error.column, error.message) == (
+        2,
+        COLUMNS_BY_KEY[key].zh,
+        f"This value has {limit + 1} characters; the limit is {limit}.",
+    )
     assert not Patent.objects.exists()
 
 
