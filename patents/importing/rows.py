@@ -23,7 +23,7 @@ from django.core.validators import (
     validate_email,
 )
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import translation
 
 from patents.importing import messages
 from patents.importing.columns import COLUMNS_BY_KEY
@@ -181,8 +181,10 @@ class RowParser:
     positions: dict[str, int]
     departments: dict[str, int]  # folded college name → Department id
     industries: frozenset[str]
+    # The import's one day (ImportContext.today), which every row is judged by: dates after it
+    # are in the future, and application numbers cannot be from a later year.
+    today: datetime.date
     formula_cells: dict[tuple[int, int], str] = field(default_factory=dict)
-    today: datetime.date = field(default_factory=timezone.localdate)
 
     def __post_init__(self) -> None:
         # Decide once per file which check each column gets (not once per cell): on 100,000
@@ -238,15 +240,14 @@ class RowParser:
             return self._industry
         raise KeyError(key)  # every column of columns.COLUMNS has a handler above
 
-    @staticmethod
     def _application_no(
-        parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str
+        self, parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str
     ) -> None:
         if not text:
             raise CellError("required")
         text = _typed_as_number(raw, text)
         try:
-            number = parse_application_number(text)
+            number = parse_application_number(text, today=self.today)
         except ValueError as exc:
             raise CellError("bad_application_no", value=text, message=str(exc)) from None
         parsed.application_no = number.canonical
