@@ -9,6 +9,7 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.widgets import DatePicker
@@ -223,10 +224,31 @@ class IntentForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+def _intent_reason(field: str, label: str | Promise) -> forms.Field:
+    """A step's reason, one line on the intent page, its limit the intent's field's. Not required
+    here: declining says what an empty reason lacks (the service)."""
+    widget = forms.TextInput(attrs={"placeholder": label})
+    return model_field(CooperationIntent, field, label=label, required=False, widget=widget)
+
+
+class _IntentStepForm(forms.Form):
+    """A step's form on the intent page, which holds several: their ids name the step."""
+
+    step: str
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.step}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DeclineForm(_IntentStepForm):
+    step = "decline"
+    reason = _intent_reason("decline_reason", _("Reason for declining"))
+
+
+class CloseForm(_IntentStepForm):
+    step = "close"
+    reason = _intent_reason("close_reason", _("Reason for closing"))
 
 
 class DealRecordForm(forms.Form):

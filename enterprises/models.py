@@ -249,6 +249,10 @@ class IntentStatus(models.TextChoices):
 #: Statuses in which the conversation is still going on.
 ACTIVE_INTENT_STATUSES = (IntentStatus.DECLARED, IntentStatus.ACCEPTED, IntentStatus.NEGOTIATING)
 
+#: A reason for declining or closing an intent: a few sentences, quoted to the other side in
+#: their notification (the form, the API and the services read the limit from the fields).
+INTENT_REASON_MAX_LENGTH = 500
+
 
 class CooperationIntent(models.Model):
     patent = models.ForeignKey(
@@ -281,11 +285,15 @@ class CooperationIntent(models.Model):
     )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    decline_reason = models.TextField(
+        _("reason for declining"), max_length=INTENT_REASON_MAX_LENGTH, blank=True
+    )
     negotiating_at = models.DateTimeField(_("negotiation started"), null=True, blank=True)
     signed_at = models.DateTimeField(_("deal signed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    close_reason = models.TextField(_("reason for closing"), blank=True)
+    close_reason = models.TextField(
+        _("reason for closing"), max_length=INTENT_REASON_MAX_LENGTH, blank=True
+    )
     reminded_at = models.DateTimeField(null=True, blank=True)
     overdue_flagged_at = models.DateTimeField(_("flagged overdue at"), null=True, blank=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import OrgKind, User
 from enterprises import forms, selectors, services
-from enterprises.models import IntentStatus, TechnologyNeed, Verification
+from enterprises.models import CooperationIntent, IntentStatus, TechnologyNeed, Verification
 from enterprises.services.intents import ensure_may_declare
 from patents.selectors import library_for
 
@@ -344,19 +345,34 @@ def intents(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def intent_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    intent = get_object_or_404(selectors.intents_for(_user(request)), pk=pk)
+    return _intent_page(request, intent)
+
+
+def _intent_page(
+    request: HttpRequest, intent: CooperationIntent, **bound_forms: Form
+) -> HttpResponse:
+    """The intent, and the forms of its next steps: blank, or as submitted with their errors."""
     user = _user(request)
-    intent = get_object_or_404(selectors.intents_for(user), pk=pk)
-    is_enterprise = user.organisation_id == intent.enterprise_id
     context = {
         "intent": intent,
-        "is_enterprise": is_enterprise,
+        "is_enterprise": user.organisation_id == intent.enterprise_id,
         "may_answer": services.may_answer(user, intent),
         "enterprise_profile": getattr(intent.enterprise, "enterprise_profile", None),
-        "reason_form": forms.ReasonForm(),
+        "decline_form": forms.DeclineForm(),
+        "close_form": forms.CloseForm(),
         "deal_form": forms.DealRecordForm(),
         "deal": getattr(intent, "deal", None),
+        **bound_forms,
     }
     return render(request, "enterprises/intent_detail.html", context)
+
+
+#: The steps that take a reason: the form that reads it and the service that takes it.
+REASON_STEPS: dict[str, tuple[type[Form], Callable[..., CooperationIntent]]] = {
+    "decline": (forms.DeclineForm, services.decline_intent),
+    "close": (forms.CloseForm, services.close_intent),
+}
 
 
 @login_required
@@ -365,15 +381,13 @@ def intent_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """One transition of an intent: accept, decline, negotiate, close or sign."""
     user = _user(request)
     intent = get_object_or_404(selectors.intents_for(user), pk=pk)
+    if step in REASON_STEPS:
+        return _step_with_reason(request, intent, step)
     try:
         if step == "accept":
             services.accept_intent(intent=intent, by=user)
-        elif step == "decline":
-            services.decline_intent(intent=intent, by=user, reason=request.POST.get("reason", ""))
         elif step == "negotiate":
             services.start_negotiation(intent=intent, by=user)
-        elif step == "close":
-            services.close_intent(intent=intent, by=user, reason=request.POST.get("reason", ""))
         elif step == "sign":
             form = forms.DealRecordForm(request.POST)
             if not form.is_valid():
@@ -388,6 +402,25 @@ def intent_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     else:
         messages.success(request, _("Intent updated."))
     return redirect("enterprises:intent_detail", pk=pk)
+
+
+def _step_with_reason(request: HttpRequest, intent: CooperationIntent, step: str) -> HttpResponse:
+    """Decline or close. A refused reason is shown on its field, with what was typed; a refused
+    step (the intent moved on meanwhile) is said in a message, as for the other steps."""
+    form_class, service = REASON_STEPS[step]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(intent=intent, by=_user(request), reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                messages.error(request, " ".join(exc.messages))
+                return redirect("enterprises:intent_detail", pk=intent.pk)
+            _apply(form, exc)
+        else:
+            messages.success(request, _("Intent updated."))
+            return redirect("enterprises:intent_detail", pk=intent.pk)
+    return _intent_page(request, intent, **{f"{step}_form": form})
 
 
 # --- deals and ratings -------------------------------------------------------------------------

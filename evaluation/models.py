@@ -14,7 +14,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.validators import YEARS_OF_EXPERIENCE, not_in_future
+from evaluation.validators import (
+    YEARS_OF_EXPERIENCE,
+    not_in_future,
+    years_of_experience_in_range,
+)
 
 MEASURES = _("Interim Measures for the Administration of Patent Asset Evaluation")
 
@@ -154,6 +158,14 @@ class CertificateKind(models.TextChoices):
     TRAINING = "training", _("Training certificate")
 
 
+#: An appraiser's years of experience, one field per line of work.
+YEARS_OF_EXPERIENCE_FIELDS = (
+    "years_asset_appraisal",
+    "years_patent_management",
+    "years_patent_agency",
+)
+
+
 class Appraiser(models.Model):
     institution = models.ForeignKey(
         AppraisalInstitution, on_delete=models.PROTECT, related_name="appraisers"
@@ -203,6 +215,12 @@ class Appraiser(models.Model):
         ordering = ["institution", "name"]
         verbose_name = _("appraiser")
         verbose_name_plural = _("appraisers")
+        constraints = [
+            models.CheckConstraint(
+                condition=years_of_experience_in_range(field), name=f"appraiser_{field}_in_range"
+            )
+            for field in YEARS_OF_EXPERIENCE_FIELDS
+        ]
 
     def __str__(self) -> str:
         return self.name

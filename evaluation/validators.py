@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,16 @@ def not_in_future(value: datetime.date) -> None:
 #: Years of experience in one line of work. A working life starts at 16, China's minimum working
 #: age (Labour Law, art. 15), and appraisers may work well past retirement (60 to 63); 60 years
 #: is more than anyone has had, while a real veteran's 45 or 50 still passes.
+MIN_YEARS_OF_EXPERIENCE = Decimal(0)
 MAX_YEARS_OF_EXPERIENCE = Decimal(60)
 
-YEARS_OF_EXPERIENCE = [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_YEARS_OF_EXPERIENCE)]
+YEARS_OF_EXPERIENCE = [
+    MinValueValidator(MIN_YEARS_OF_EXPERIENCE),
+    MaxValueValidator(MAX_YEARS_OF_EXPERIENCE),
+]
+
+
+def years_of_experience_in_range(field: str) -> Q:
+    """The same bounds as YEARS_OF_EXPERIENCE, for the database's check on `field`: it refuses
+    what bypasses the validators (an .update(), a bulk write, SQL)."""
+    return Q(**{f"{field}__gte": MIN_YEARS_OF_EXPERIENCE, f"{field}__lte": MAX_YEARS_OF_EXPERIENCE})

@@ -19,6 +19,7 @@ from enterprises.models import (
     TechnologyNeed,
     TopicSubscription,
 )
+from enterprises.validators import max_length_of
 from patents.models import DealForm
 from refdata.models import Region
 
@@ -76,6 +77,21 @@ class RegistrationInputSerializer(serializers.Serializer):
 
 class DecisionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+def _intent_reason(field: str) -> serializers.CharField:
+    """A step's reason, as long as the intent's field for it may be; the service says what an
+    empty reason lacks."""
+    limit = max_length_of(CooperationIntent, field)
+    return serializers.CharField(required=False, default="", allow_blank=True, max_length=limit)
+
+
+class DeclineInputSerializer(serializers.Serializer):
+    reason = _intent_reason("decline_reason")
+
+
+class CloseInputSerializer(serializers.Serializer):
+    reason = _intent_reason("close_reason")
 
 
 class NeedSerializer(serializers.ModelSerializer):

@@ -160,8 +160,10 @@ class IntentViewSet(viewsets.ReadOnlyModelViewSet):
             return s.IntentInputSerializer
         if self.action == "sign":
             return s.DealInputSerializer
-        if self.action in ("decline", "close"):
-            return s.DecisionInputSerializer
+        if self.action == "decline":
+            return s.DeclineInputSerializer
+        if self.action == "close":
+            return s.CloseInputSerializer
         return s.IntentSerializer
 
     def create(self, request: Request) -> Response:
@@ -186,7 +188,7 @@ class IntentViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str | None = None) -> Response:
-        data = s.DecisionInputSerializer(data=request.data)
+        data = s.DeclineInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         intent = services.decline_intent(
             intent=self.get_object(), by=_user(request), reason=data.validated_data["reason"]
@@ -209,7 +211,7 @@ class IntentViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
-        data = s.DecisionInputSerializer(data=request.data)
+        data = s.CloseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         intent = services.close_intent(
             intent=self.get_object(), by=_user(request), reason=data.validated_data["reason"]

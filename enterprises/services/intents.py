@@ -24,6 +24,7 @@ from enterprises.models import (
     IntentKind,
     IntentStatus,
 )
+from enterprises.validators import too_long
 from matching import hooks as matching_hooks
 from notifications import services as notifications
 from patents.models import Patent
@@ -106,6 +107,8 @@ def declare_intent(
         errors["kinds"] = _("Choose kinds of cooperation from the list.")
     if not message.strip():
         errors["message"] = _("Write a message to the university.")
+    elif error := too_long(CooperationIntent, "message", message.strip()):
+        errors["message"] = error
     if errors:
         raise ValidationError(errors)
     enterprise = by.organisation
@@ -169,16 +172,21 @@ def accept_intent(*, intent: CooperationIntent, by: User) -> CooperationIntent:
 
 
 def decline_intent(*, intent: CooperationIntent, by: User, reason: str) -> CooperationIntent:
+    """The university turns the intent down, saying why. Raises PermissionDenied (not one of its
+    answerers) or ValidationError (no reason, a reason too long, or already answered)."""
     _ensure_answerer(by, intent)
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise ValidationError({"reason": _("Give a reason for declining.")})
+    if error := too_long(CooperationIntent, "decline_reason", reason):
+        raise ValidationError({"reason": error})
     with transaction.atomic():
         intent = _locked(intent)
         if intent.status != IntentStatus.DECLARED:
             raise ValidationError(_("Only a declared intent can be accepted or declined."))
         intent.status = IntentStatus.DECLINED
         intent.declined_at = timezone.now()
-        intent.decline_reason = reason.strip()
+        intent.decline_reason = reason
         intent.answered_by = by
         intent.save()
         _notify_both(
@@ -216,15 +224,19 @@ def mark_signed(*, intent: CooperationIntent) -> None:
 
 
 def close_intent(*, intent: CooperationIntent, by: User, reason: str = "") -> CooperationIntent:
-    """Either party ends the conversation without a deal (the enterprise may withdraw)."""
+    """Either party ends the conversation without a deal (the enterprise may withdraw).
+    Raises PermissionDenied (not a party) or ValidationError (a reason too long, or finished)."""
     _ensure_party(by, intent)
+    reason = reason.strip()
+    if error := too_long(CooperationIntent, "close_reason", reason):
+        raise ValidationError({"reason": error})
     with transaction.atomic():
         intent = _locked(intent)
         if intent.status not in ACTIVE_INTENT_STATUSES:
             raise ValidationError(_("This intent is already finished."))
         intent.status = IntentStatus.CLOSED
         intent.closed_at = timezone.now()
-        intent.close_reason = reason.strip()
+        intent.close_reason = reason
         intent.save()
         _notify_both(intent, "closed", gettext_noop("The intent on %(patent)s was closed"))
     return intent

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import OrgKind, User
 from enterprises import selectors
 from enterprises.models import CooperationIntent, ProspectRating, ProspectScore, RatingReason
+from enterprises.validators import too_long
 from matching import hooks as matching_hooks
 from patents.models import Patent
 
@@ -47,6 +48,8 @@ def rate_prospects(
         errors["score"] = _("Give a score from 1 to 5.")
     if not set(reasons) <= set(RatingReason.values):
         errors["reasons"] = _("Choose reasons from the list.")
+    if error := too_long(ProspectRating, "comment", comment.strip()):
+        errors["comment"] = error
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

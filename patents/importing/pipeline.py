@@ -14,6 +14,7 @@ chunks of a resumed job included), so the result does not depend on where a job 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import gc
 import os
 import pickle
@@ -60,6 +61,7 @@ class ReadSpec:
     chunk_rows: int
     skip_rows: int  # rows committed by an earlier attempt: validated for duplicates only
     search_text: Callable[[dict[str, Any]], str]
+    today: datetime.date  # ImportContext.today: the reader reads no clock
     sha256: str = ""  # of the upload as it passed the checks (ImportJob.sha256)
     formula_free: bool = False  # ImportJob.formula_free
     # Valid rows whose number is not in `held` (the institution's numbers when the job started)
@@ -137,6 +139,7 @@ def _chunks(spec: ReadSpec, sheet: Spreadsheet, headers: dict[str, str]) -> Iter
         positions=sheet.positions,
         departments=spec.departments,
         industries=spec.industries,
+        today=spec.today,
         formula_cells=sheet.formula_cells,
     )
     seen: dict[str, int] = {}  # application number → first row that had it

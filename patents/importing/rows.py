@@ -23,7 +23,7 @@ from django.core.validators import (
     validate_email,
 )
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import translation
 
 from patents.importing import messages
 from patents.importing.columns import COLUMNS_BY_KEY
@@ -83,9 +83,29 @@ CHOICES: dict[str, type[models.TextChoices]] = {
     "open_licence_fee_basis": OpenLicenceFeeBasis,
     "implementation_status": ImplementationStatus,
 }
-TEXT_LIMITS = {
-    "title": 500, "publication_no": 20, "open_licence_payment_method": 200,
-    "contact_name": 100, "contact_phone": 40, "contact_email": 254,
+
+
+def _patent_field(key: str) -> models.Field[Any, Any]:
+    field = Patent._meta.get_field(key)
+    assert isinstance(field, models.Field)
+    return field
+
+
+def _max_length(key: str) -> int:
+    limit = _patent_field(key).max_length
+    if limit is None:
+        raise ValueError(f"Patent.{key} has no max_length to check uploads against")
+    return limit
+
+
+# Read from the model once, here, not per cell: a cell longer than the column holds is a row
+# error, by the limit the form and the API check too.
+TEXT_LIMITS: dict[str, int] = {
+    key: _max_length(key)
+    for key in (
+        "title", "publication_no", "open_licence_payment_method",
+        "contact_name", "contact_phone", "contact_email",
+    )
 }  # fmt: skip
 PLAIN_TEXT: tuple[str, ...] = (
     "abstract", "application_field", "target_products", "prospect_note", *TEXT_LIMITS,
@@ -161,8 +181,10 @@ class RowParser:
     positions: dict[str, int]
     departments: dict[str, int]  # folded college name → Department id
     industries: frozenset[str]
+    # The import's one day (ImportContext.today), which every row is judged by: dates after it
+    # are in the future, and application numbers cannot be from a later year.
+    today: datetime.date
     formula_cells: dict[tuple[int, int], str] = field(default_factory=dict)
-    today: datetime.date = field(default_factory=timezone.localdate)
 
     def __post_init__(self) -> None:
         # Decide once per file which check each column gets (not once per cell): on 100,000
@@ -218,15 +240,14 @@ class RowParser:
             return self._industry
         raise KeyError(key)  # every column of columns.COLUMNS has a handler above
 
-    @staticmethod
     def _application_no(
-        parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str
+        self, parsed: ParsedRow, values: dict[str, Any], key: str, raw: object, text: str
     ) -> None:
         if not text:
             raise CellError("required")
         text = _typed_as_number(raw, text)
         try:
-            number = parse_application_number(text)
+            number = parse_application_number(text, today=self.today)
         except ValueError as exc:
             raise CellError("bad_application_no", value=text, message=str(exc)) from None
         parsed.application_no = number.canonical
@@ -455,19 +476,13 @@ class NumberRule:
         return decimal.Decimal(1).scaleb(-self.places)
 
 
-def _number_field(key: str) -> models.Field[Any, Any]:
-    field = Patent._meta.get_field(key)
-    assert isinstance(field, models.Field)
-    return field
-
-
 @cache
 def number_rule(key: str) -> NumberRule:
     """The tightest bounds of the field's validators. For a decimal, max_digits counts too: 14
     digits with 2 places hold at most 999,999,999,999.99, and a larger value fails on the
     database ("numeric field overflow") or, on SQLite, on every page that reads it back. An
     integer field's validators include the database column's own range (a smallint's 32767)."""
-    field = _number_field(key)
+    field = _patent_field(key)
     places = field.decimal_places if isinstance(field, models.DecimalField) else 0
     low: decimal.Decimal | None = None
     high: decimal.Decimal | None = None

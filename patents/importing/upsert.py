@@ -55,8 +55,11 @@ class ImportContext:
     job_id: int
     college_id: int | None  # set for college staff: their rows land in (and stay in) it
     industry_names: dict[str, str]
-    # The day the record rules judge by (an open licence must fit the patent's remaining term).
-    today: datetime.date = field(default_factory=timezone.localdate)
+    # The one day the whole import judges every row by: the row checks (no date after it, no
+    # application number from a later year) and the record rules (an open licence must fit the
+    # patent's remaining term). One per job (the day it started), so a job running past
+    # midnight, or resumed on a later day, has a single date; the reader gets it in ReadSpec.
+    today: datetime.date
 
 
 def _search_text(context: ImportContext, values: dict[str, Any]) -> str:

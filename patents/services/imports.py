@@ -144,12 +144,16 @@ def _claim(job_id: int) -> ImportJob | None:
 
 
 def _import(job: ImportJob) -> None:
+    assert job.started_at is not None  # set by _claim
     context = ImportContext(
         organisation_id=job.organisation_id,
         user_id=job.uploaded_by_id,
         job_id=job.pk,
         college_id=_college_of(job.uploaded_by),
         industry_names=dict(Industry.objects.values_list("code", "name")),
+        # The day the job started, not the day this attempt did: a job resumed after midnight
+        # judges the rest of its rows as it judged the rows it committed before.
+        today=timezone.localdate(job.started_at),
     )
     spec = pipeline.ReadSpec(
         open_file=functools.partial(job.file.open, "rb"),
@@ -163,6 +167,7 @@ def _import(job: ImportJob) -> None:
         chunk_rows=CHUNK_ROWS,
         skip_rows=job.processed_rows,
         search_text=functools.partial(search_text, context),
+        today=context.today,
         sha256=job.sha256,
         formula_free=job.formula_free,
     )

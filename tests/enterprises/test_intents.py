@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -176,9 +177,88 @@ def test_decline_needs_a_reason(client, intent, univ_a_staff):
     response = client.post(
         reverse("enterprises:intent_step", args=[intent.pk, "decline"]), {"reason": ""}, follow=True
     )
+    assert response.context["decline_form"].errors["reason"] == ["Give a reason for declining."]
     assert "Give a reason for declining." in response.content.decode()
     intent.refresh_from_db()
     assert intent.status == IntentStatus.DECLARED and intent.declined_at is None
+
+
+@pytest.mark.parametrize(
+    ("step", "party", "field"),
+    [("decline", "univ_a_staff", "decline_reason"), ("close", "enterprise_user", "close_reason")],
+)
+def test_overlong_reason_is_refused_on_its_field_and_by_the_api(
+    client, intent, request, step, party, field
+):
+    client.force_login(request.getfixturevalue(party))
+    reason = "已许可他人" * 100 + "。"  # 501 characters
+    response = client.post(
+        reverse("enterprises:intent_step", args=[intent.pk, step]), {"reason": reason}
+    )
+    assert response.status_code == 200
+    too_long = "Ensure this value has at most 500 characters (it has 501)."
+    assert response.context[f"{step}_form"].errors["reason"] == [too_long]
+    page = response.content.decode()
+    assert too_long in page
+    assert f'value="{reason}"' in page  # what was typed is kept, to be shortened
+    response = client.post(
+        f"/api/intents/{intent.pk}/{step}/", {"reason": reason}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"reason": ["Ensure this field has no more than 500 characters."]}
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.DECLARED and getattr(intent, field) == ""
+    assert not Notification.objects.filter(kind__in=["intent_declined", "intent_closed"]).exists()
+
+
+def test_a_reason_of_the_full_length_is_kept(client, intent, univ_a_staff):
+    client.force_login(univ_a_staff)
+    reason = "已许可他人" * 100
+    response = client.post(
+        f"/api/intents/{intent.pk}/decline/", {"reason": reason}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["decline_reason"] == reason
+
+
+def test_services_refuse_overlong_text_whoever_calls_them(intent, univ_a_staff, enterprise_user):
+    """The form and the API check the limits first; a caller that skips them (a command, another
+    service) is refused by the service all the same, and nothing is written."""
+    with pytest.raises(ValidationError) as error:
+        services.decline_intent(intent=intent, by=univ_a_staff, reason="长" * 501)
+    assert error.value.message_dict == {
+        "reason": ["Ensure this value has at most 500 characters (it has 501)."]
+    }
+    with pytest.raises(ValidationError) as error:
+        services.close_intent(intent=intent, by=enterprise_user, reason="长" * 501)
+    assert error.value.message_dict == {
+        "reason": ["Ensure this value has at most 500 characters (it has 501)."]
+    }
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.DECLARED
+    with pytest.raises(ValidationError) as error:
+        services.declare_intent(
+            patent=intent.patent, kinds=["licence"], message="长" * 2001, by=enterprise_user
+        )
+    assert error.value.message_dict == {
+        "message": ["Ensure this value has at most 2000 characters (it has 2001)."]
+    }
+    assert CooperationIntent.objects.count() == 1
+
+
+def test_declining_an_intent_answered_meanwhile_says_so(client, accepted, univ_a_staff):
+    client.force_login(univ_a_staff)
+    response = client.post(
+        reverse("enterprises:intent_step", args=[accepted.pk, "decline"]),
+        {"reason": "已许可他人"},
+        follow=True,
+    )
+    assert response.redirect_chain == [
+        (reverse("enterprises:intent_detail", args=[accepted.pk]), 302)
+    ]
+    assert "Only a declared intent can be accepted or declined." in response.content.decode()
+    accepted.refresh_from_db()
+    assert accepted.status == IntentStatus.ACCEPTED
 
 
 def test_decline_with_reason_notifies_the_enterprise(client, intent, univ_a_staff, enterprise_user):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enterprises.models import Deal, ProspectRating
-from enterprises.services import deals
+from enterprises.services import deals, ratings
 from notifications.models import Notification
 from patents.terms import add_years
 from tests.enterprises.factories import IntentFactory, RatingFactory
@@ -223,6 +223,19 @@ def test_overlong_comment_is_refused_by_the_form_and_the_api(
     )
     assert response.status_code == 400
     assert response.json() == {"comment": ["Ensure this field has no more than 1000 characters."]}
+    assert not ProspectRating.objects.exists()
+
+
+def test_rating_service_refuses_an_overlong_comment_whoever_calls_it(
+    verified_enterprise, enterprise_user, library_patent
+):
+    with pytest.raises(ValidationError) as error:
+        ratings.rate_prospects(
+            patent=library_patent, by=enterprise_user, score=3, reasons=[], comment="长" * 1001
+        )
+    assert error.value.message_dict == {
+        "comment": ["Ensure this value has at most 1000 characters (it has 1001)."]
+    }
     assert not ProspectRating.objects.exists()
 
 

@@ -254,6 +254,7 @@ def test_prepared_text_of_a_record_that_exists_by_now_is_not_inserted_again(univ
         job_id=None,
         college_id=None,
         industry_names={},
+        today=datetime.date(2026, 1, 15),
     )
     rows = {
         "202110123456.7": (2, {"title": "已由人工录入", "patent_type": "invention"}),

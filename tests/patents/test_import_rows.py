@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from matching.models import MatchRun, RunKind
-from patents.models import Patent, PatentChange, ReviewStatus
+from patents.importing.columns import COLUMNS_BY_KEY
+from patents.models import ImportJob, Patent, PatentChange, ReviewStatus
+from patents.services import imports
 from tests.patents.import_helpers import GOOD, upload_and_run, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +43,33 @@ def test_rejects_bad_row_with_exact_message(
     error = job.row_errors.get()
     assert (error.row_number, error.column, error.message) == (2, column, message)
     assert job.error_count == 1
+    assert not Patent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "title", "publication_no", "open_licence_payment_method",
+        "contact_name", "contact_phone", "contact_email",
+    ],
+)  # fmt: skip
+def test_a_cell_one_over_the_fields_max_length_is_a_row_error_naming_the_limit(
+    univ_a_staff, django_capture_on_commit_callbacks, key
+):
+    limit = Patent._meta.get_field(key).max_length
+    headers, row = ["申请号", "专利名称"], ["202110123456.7", "标题"]
+    if key == "title":
+        row[1] = "长" * (limit + 1)
+    else:
+        headers.append(COLUMNS_BY_KEY[key].zh)
+        row.append("长" * (limit + 1))
+    job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx([row], headers))
+    error = job.row_errors.get()
+    assert (error.row_number, error.column, error.message) == (
+        2,
+        COLUMNS_BY_KEY[key].zh,
+        f"This value has {limit + 1} characters; the limit is {limit}.",
+    )
     assert not Patent.objects.exists()
 
 
@@ -226,8 +258,6 @@ def test_numeric_excel_cells_are_checked_like_text(
 def test_an_unexpected_error_fails_the_job_with_a_message_instead_of_leaving_it_pending(
     univ_a_staff, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
-    from patents.services import imports
-
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise ValueError("a bug")
 
@@ -244,9 +274,6 @@ def test_an_unexpected_error_fails_the_job_with_a_message_instead_of_leaving_it_
 
 def test_a_database_hiccup_leaves_the_job_pending_for_the_retry(univ_a_staff, monkeypatch):
     from django.db import OperationalError
-
-    from patents.models import ImportJob
-    from patents.services import imports
 
     organisation = univ_a_staff.organisation
     job = imports.start_import(organisation=organisation, file=xlsx([GOOD]), by=univ_a_staff)
@@ -299,15 +326,48 @@ def test_impossible_dates_are_refused(
 def test_tomorrow_is_in_the_future_even_as_an_excel_date(
     univ_a_staff, django_capture_on_commit_callbacks
 ):
-    import datetime
-
-    from django.utils import timezone
-
     today = timezone.localdate()
     tomorrow = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
     rows = [["202110123456.7", "标题", "2021-03-15", tomorrow]]
     job = upload_and_run(django_capture_on_commit_callbacks, univ_a_staff, xlsx(rows, DATE_HEADERS))
     assert job.row_errors.get().code == "future_date"
+
+
+JOB_DAY_HEADERS = [
+    *DATE_HEADERS, "法律状态", "转化方式",
+    "开放许可费用方式", "开放许可费用（元）", "许可期限（年）",
+]  # fmt: skip
+
+
+# fork=True: the forked reader parses the rows and checks those it believes new itself.
+@pytest.mark.parametrize("fork", [False, True])
+def test_a_job_judges_every_row_by_the_day_it_started(univ_a_staff, settings, monkeypatch, fork):
+    """The day is the job's, handed to the row checks and the record rules alike, so an import
+    resumed (or still running) after midnight judges its rows by one date. Here the job started
+    on 2022-06-01 and is resumed now."""
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 1)  # more than a chunk to go: the fork pays
+    settings.INVENTORY_IMPORT_FORK = fork
+    rows = [
+        # An invention filed on 2003-06-01 is in force until 2023-05-31: on 2022-06-01 an open
+        # licence for a year still fits its term (years later the patent has expired).
+        ["200310123456.9", "一种开放许可的方法", "2003-06-01", "2005-01-10", "有效", "开放许可",
+         "一次性支付", 1000, 1],
+        ["202210123457.6", "标题", "2022-06-02", "", "审中"],
+        ["202310123456.6", "标题", "", "", "审中"],
+    ]  # fmt: skip
+    upload = xlsx(rows, JOB_DAY_HEADERS)
+    job = imports.start_import(organisation=univ_a_staff.organisation, file=upload, by=univ_a_staff)
+    started = timezone.make_aware(datetime.datetime(2022, 6, 1, 23, 59))
+    ImportJob.objects.filter(pk=job.pk).update(started_at=started)
+    imports.run_import(job_id=job.pk)
+    job.refresh_from_db()
+    errors = job.row_errors.order_by("row_number")
+    assert list(errors.values_list("row_number", "column", "message")) == [
+        (3, "申请日", "“2022-06-02” is a date in the future."),
+        (4, "申请号", "“202310123456.6” has an impossible filing year."),
+    ]
+    assert (job.status, job.created_count, job.error_count) == ("done", 1, 2)
+    assert Patent.objects.get().offers_open_licence
 
 
 @pytest.mark.parametrize(
