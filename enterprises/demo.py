@@ -19,6 +19,7 @@ from enterprises.models import (
     TechnologyNeed,
     Verification,
 )
+from enterprises.services import deal_effects
 from enterprises.services.intents import answer_due_for
 from patents.models import IN_LIBRARY, Patent
 from refdata.models import Industry
@@ -156,7 +157,7 @@ def _load_intents(created: dict[str, int]) -> None:
             intent.answered_by = answerer
             intent.accepted_at = intent.negotiating_at = intent.signed_at = now
             intent.save()
-            Deal.objects.create(
+            deal = Deal.objects.create(
                 kind=DealKind.LICENCE,
                 licence_type=LicenceType.EXCLUSIVE,
                 patent=patent,
@@ -168,4 +169,5 @@ def _load_intents(created: dict[str, int]) -> None:
                 registration_no="2026330000000001",
                 recorded_by=declarer,
             )
+            deal_effects.settle(deal=deal, patent=patent, by=declarer)
             created["deals"] += 1

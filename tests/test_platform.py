@@ -45,6 +45,10 @@ def test_demo_loader_is_idempotent_and_covers_every_role():
     assert provinces.count() >= 3
     assert Patent.objects.count() >= 200
     assert Patent.objects.filter(title__regex=r"[\u4e00-\u9fff]").count() == Patent.objects.count()
+    # The demo's exclusive licence settled its patent as a recorded deal would.
+    licensed = Patent.objects.get(deals__licence_type="exclusive")
+    assert licensed.implementation_status == "licensed"
+    assert not (licensed.offers_open_licence or licensed.offers_ordinary_licence)
 
 
 def test_home_is_in_chinese_by_default_and_english_on_request(client, univ_a_staff):

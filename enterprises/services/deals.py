@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from enterprises import selectors
 from enterprises.models import CooperationIntent, Deal, DealKind, IntentStatus, LicenceType
+from enterprises.services import deal_effects
 from enterprises.services import intents as intent_services
 from matching import hooks as matching_hooks
 from notifications import services as notifications
@@ -81,10 +82,16 @@ def record_deal(
         intent = intent_services._locked(intent)
         if intent.status not in (IntentStatus.ACCEPTED, IntentStatus.NEGOTIATING):
             raise ValidationError(_("Only an accepted or negotiating intent can be signed."))
+        patent = Patent.objects.select_for_update(of=("self",)).get(pk=intent.patent_id)
+        errors = deal_effects.conflicts(
+            patent=patent, enterprise=intent.enterprise, kind=kind, licence_type=licence_type
+        )
+        if errors:
+            raise ValidationError(errors)
         deal = Deal.objects.create(
             kind=kind,
             licence_type=licence_type if kind == DealKind.LICENCE else "",
-            patent=intent.patent,
+            patent=patent,
             university=intent.patent.organisation,
             enterprise=intent.enterprise,
             intent=intent,
@@ -93,6 +100,7 @@ def record_deal(
             registration_no=registration_no.strip(),
             recorded_by=by,
         )
+        deal_effects.settle(deal=deal, patent=patent, by=by)
         intent_services.mark_signed(intent=intent)
     matching_hooks.profile_changed(deal.enterprise_id)
     return deal
@@ -161,6 +169,7 @@ def accept_open_licence(*, patent: Patent, by: User) -> Deal:
             amount=patent.open_licence_fee_amount,
             recorded_by=by,
         )
+        deal_effects.settle(deal=deal, patent=patent, by=by)
         notifications.notify(
             recipients=selectors.intent_answerers_for_patent(patent),
             kind="open_licence_taken",

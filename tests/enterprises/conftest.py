@@ -3,6 +3,8 @@ a pending one (pat), and a library patent of university A with a college."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from accounts.models import Role
@@ -39,6 +41,16 @@ def library_patent(zhejiang_university):
         contact_name="李老师",
         contact_phone="0571-87950000",
     )
+
+
+@pytest.fixture
+def open_patent(library_patent):
+    library_patent.offers_open_licence = True
+    library_patent.open_licence_fee_basis = "lump_sum"
+    library_patent.open_licence_fee_amount = Decimal("50000.00")
+    library_patent.open_licence_period_years = 3
+    library_patent.save()
+    return library_patent
 
 
 @pytest.fixture

@@ -25,16 +25,6 @@ NOT_VERIFIED_TO_RATE = (
 HAS_INTENT = "Your enterprise has declared an intent on this patent; ratings are for the others."
 
 
-@pytest.fixture
-def open_patent(library_patent):
-    library_patent.offers_open_licence = True
-    library_patent.open_licence_fee_basis = "lump_sum"
-    library_patent.open_licence_fee_amount = Decimal("50000.00")
-    library_patent.open_licence_period_years = 3
-    library_patent.save()
-    return library_patent
-
-
 def test_enterprise_takes_an_open_licence_without_negotiation(
     client, verified_enterprise, enterprise_user, open_patent, univ_a_staff
 ):

@@ -1,0 +1,116 @@
+"""What a deal means for its patent's other deals: which new deals an earlier one rules out, and
+which offers and implementation status it settles on the record.
+
+Deals carry no end date, so an earlier deal is taken to be still in force:
+- a transfer or an equity investment moves the patent to the enterprise: the university can
+  make no further deal on it and offers nothing more;
+- an exclusive licence leaves room for no other licence, and no exclusive licence can be
+  granted beside other licensees or while an open licence is offered (Patent Law Art. 51,
+  Implementing Rules Art. 86; DOMAIN.md §8.2).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from accounts.text import join_list
+from enterprises.models import Deal, DealKind, LicenceType
+from patents.models import DEAL_FORM_FIELDS, ImplementationStatus, Patent
+from patents.services import records
+
+_HANDS_OVER = (DealKind.TRANSFER, DealKind.INVESTMENT)
+_LICENCE_OFFERS = ("offers_exclusive_licence", "offers_ordinary_licence", "offers_open_licence")
+
+#: The offers a new deal ends, by (kind, licence type).
+_ENDS_OFFERS: dict[tuple[str, str], tuple[str, ...]] = {
+    (DealKind.TRANSFER, ""): tuple(DEAL_FORM_FIELDS.values()),
+    (DealKind.INVESTMENT, ""): tuple(DEAL_FORM_FIELDS.values()),
+    (DealKind.LICENCE, LicenceType.EXCLUSIVE): _LICENCE_OFFERS,
+    (DealKind.LICENCE, LicenceType.ORDINARY): ("offers_exclusive_licence",),
+    (DealKind.LICENCE, LicenceType.OPEN): ("offers_exclusive_licence",),
+}
+
+#: The implementation status a deal reaches, and the statuses it replaces: an owner's own
+#: report (implemented by the owner, industrialized) is never overwritten.
+_IMPLEMENTATION: dict[str, tuple[str, tuple[str, ...]]] = {
+    DealKind.LICENCE: (ImplementationStatus.LICENSED, ("", ImplementationStatus.NOT_IMPLEMENTED)),
+    DealKind.TRANSFER: (
+        ImplementationStatus.TRANSFERRED,
+        ("", ImplementationStatus.NOT_IMPLEMENTED, ImplementationStatus.LICENSED),
+    ),
+    DealKind.INVESTMENT: (
+        ImplementationStatus.INVESTED,
+        ("", ImplementationStatus.NOT_IMPLEMENTED, ImplementationStatus.LICENSED),
+    ),
+}
+
+
+def conflicts(
+    *, patent: Patent, enterprise: Organisation, kind: str, licence_type: str
+) -> dict[str, str]:
+    """Field errors for a new deal that an earlier deal on `patent` rules out. The caller holds
+    the patent's row lock, so two deals recorded at once cannot both pass."""
+    earlier = list(
+        Deal.objects.filter(patent=patent).select_related("enterprise").order_by("contract_date")
+    )
+    handed_over = next((deal for deal in earlier if deal.kind in _HANDS_OVER), None)
+    if handed_over is not None:
+        return {
+            "kind": _(
+                "This patent already went to %(enterprise)s by a deal of %(date)s (%(kind)s): "
+                "the university can make no further deal on it."
+            )
+            % {
+                "enterprise": handed_over.enterprise.name,
+                "date": handed_over.contract_date.isoformat(),
+                "kind": handed_over.get_kind_display(),
+            }
+        }
+    if kind != DealKind.LICENCE:
+        return {}
+    others = [deal for deal in earlier if deal.enterprise_id != enterprise.pk]
+    exclusive = next((d for d in others if d.licence_type == LicenceType.EXCLUSIVE), None)
+    if exclusive is not None:
+        return {
+            "licence_type": _(
+                "This patent is under an exclusive licence to %(enterprise)s (%(date)s): no "
+                "other enterprise can be licensed."
+            )
+            % {"enterprise": exclusive.enterprise.name, "date": exclusive.contract_date.isoformat()}
+        }
+    if licence_type != LicenceType.EXCLUSIVE:
+        return {}
+    if patent.offers_open_licence:
+        return {
+            "licence_type": _(
+                "This patent is offered under an open licence, and no exclusive licence can be "
+                "granted while it is: the university must withdraw the open licence first."
+            )
+        }
+    licensees = sorted({deal.enterprise.name for deal in others if deal.kind == DealKind.LICENCE})
+    if licensees:
+        return {
+            "licence_type": _(
+                "Other enterprises hold licences on this patent (%(enterprises)s), so it cannot "
+                "be licensed exclusively."
+            )
+            % {"enterprises": join_list(licensees)}
+        }
+    return {}
+
+
+def settle(*, deal: Deal, patent: Patent, by: User) -> None:
+    """Withdraw the offers `deal` ended and report the implementation it reached on the record
+    (a system change in its history); `patent` is the locked row the deal was checked against."""
+    values: dict[str, Any] = {
+        name: False
+        for name in _ENDS_OFFERS.get((deal.kind, deal.licence_type), ())
+        if getattr(patent, name)
+    }
+    reached, replaces = _IMPLEMENTATION[deal.kind]
+    if patent.implementation_status in replaces:
+        values["implementation_status"] = reached
+    records.settle_after_deal(patent=patent, values=values, by=by)

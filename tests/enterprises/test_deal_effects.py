@@ -1,0 +1,174 @@
+"""What a recorded deal does to its patent: the offers it ends, the implementation status it
+reports, and the later deals it rules out (nothing half-written when one is refused)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from enterprises.models import Deal, IntentStatus
+from enterprises.services import intents as services
+from patents.models import ChangeSource, ImplementationStatus, PatentChange
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def offering_everything(library_patent):
+    for name in ("transfer", "exclusive_licence", "ordinary_licence", "investment"):
+        setattr(library_patent, f"offers_{name}", True)
+    library_patent.save()
+    return library_patent
+
+
+def _accepted(user, patent, answerer):
+    intent = services.declare_intent(patent=patent, kinds=["licence"], message="合作", by=user)
+    return services.accept_intent(intent=intent, by=answerer)
+
+
+def _sign(client, intent, **data):
+    payload = {"contract_date": timezone.localdate().isoformat(), **data}
+    return client.post(f"/api/intents/{intent.pk}/sign/", payload, content_type="application/json")
+
+
+@pytest.fixture
+def gus_verified(other_enterprise_user):
+    return other_enterprise_user
+
+
+@pytest.fixture
+def both_accepted(
+    client, verified_enterprise, enterprise_user, gus_verified, offering_everything, univ_a_staff
+):
+    """(ours, theirs): accepted intents of erin's and gus's enterprises; the university's staff
+    is logged in to sign them."""
+    ours = _accepted(enterprise_user, offering_everything, univ_a_staff)
+    theirs = _accepted(gus_verified, offering_everything, univ_a_staff)
+    client.force_login(univ_a_staff)
+    return ours, theirs
+
+
+def test_a_transfer_withdraws_every_offer_and_reports_the_patent_transferred(
+    client, verified_enterprise, enterprise_user, offering_everything, univ_a_staff
+):
+    intent = _accepted(enterprise_user, offering_everything, univ_a_staff)
+    client.force_login(univ_a_staff)
+    assert _sign(client, intent, kind="transfer").status_code == 201
+    patent = offering_everything
+    patent.refresh_from_db()
+    assert not any(
+        getattr(patent, f"offers_{name}")
+        for name in ("transfer", "exclusive_licence", "ordinary_licence", "investment")
+    )
+    assert patent.implementation_status == ImplementationStatus.TRANSFERRED
+    change = PatentChange.objects.filter(patent=patent).latest("pk")
+    assert change.source == ChangeSource.SYSTEM and change.changed_by == univ_a_staff
+    assert change.changes["offers_transfer"] == [True, False]
+    # The university's own page shows the record as the deal left it.
+    page = client.get(reverse("patents:detail", args=[patent.pk])).content.decode()
+    assert "Transferred" in page
+
+
+def test_no_deal_after_the_patent_was_transferred(client, enterprise_user, both_accepted):
+    first, second = both_accepted
+    assert _sign(client, first, kind="transfer").status_code == 201
+    response = _sign(client, second, kind="licence", licence_type="ordinary")
+    assert response.status_code == 400
+    today = timezone.localdate().isoformat()
+    assert response.json() == {
+        "kind": [
+            f"This patent already went to {enterprise_user.organisation.name} by a deal of "
+            f"{today} (Transfer): the university can make no further deal on it."
+        ]
+    }
+    assert Deal.objects.count() == 1
+    second.refresh_from_db()
+    assert second.status == IntentStatus.ACCEPTED
+
+
+def test_no_exclusive_licence_while_an_open_licence_is_offered(
+    client, verified_enterprise, enterprise_user, open_patent, univ_a_staff
+):
+    intent = _accepted(enterprise_user, open_patent, univ_a_staff)
+    client.force_login(enterprise_user)
+    response = client.post(
+        reverse("enterprises:intent_step", args=[intent.pk, "sign"]),
+        {
+            "kind": "licence",
+            "licence_type": "exclusive",
+            "contract_date": timezone.localdate().isoformat(),
+        },
+        follow=True,
+    )
+    assert (
+        "This patent is offered under an open licence, and no exclusive licence can be granted "
+        "while it is: the university must withdraw the open licence first."
+    ) in response.content.decode()
+    assert not Deal.objects.exists()
+    open_patent.refresh_from_db()
+    assert open_patent.offers_open_licence and open_patent.implementation_status == ""
+
+
+def test_no_exclusive_licence_beside_another_licensee(
+    client, gus_verified, offering_everything, both_accepted
+):
+    ours, theirs = both_accepted
+    assert _sign(client, theirs, kind="licence", licence_type="ordinary").status_code == 201
+    offering_everything.refresh_from_db()
+    assert not offering_everything.offers_exclusive_licence  # an ordinary licence ends it
+    assert offering_everything.offers_ordinary_licence
+    assert offering_everything.implementation_status == ImplementationStatus.LICENSED
+    response = _sign(client, ours, kind="licence", licence_type="exclusive")
+    assert response.status_code == 400
+    assert response.json() == {
+        "licence_type": [
+            f"Other enterprises hold licences on this patent ({gus_verified.organisation.name}), "
+            "so it cannot be licensed exclusively."
+        ]
+    }
+    assert Deal.objects.count() == 1
+
+
+def test_an_exclusive_licence_ends_the_other_licences_but_not_the_licensees_own(
+    client, enterprise_user, univ_a_staff, offering_everything, both_accepted
+):
+    ours, theirs = both_accepted
+    assert _sign(client, ours, kind="licence", licence_type="exclusive").status_code == 201
+    offering_everything.refresh_from_db()
+    assert not offering_everything.offers_exclusive_licence
+    assert not offering_everything.offers_ordinary_licence
+    assert offering_everything.offers_transfer and offering_everything.offers_investment
+    response = _sign(client, theirs, kind="licence", licence_type="ordinary")
+    assert response.status_code == 400
+    assert list(response.json()) == ["licence_type"]
+    assert "exclusive licence to" in response.json()["licence_type"][0]
+    # The licensee itself may still take the patent over.
+    again = _accepted(enterprise_user, offering_everything, univ_a_staff)
+    assert _sign(client, again, kind="transfer").status_code == 201
+
+
+def test_the_owners_own_implementation_report_is_kept(
+    client, verified_enterprise, enterprise_user, offering_everything, univ_a_staff
+):
+    offering_everything.implementation_status = ImplementationStatus.INDUSTRIALIZED
+    offering_everything.save()
+    intent = _accepted(enterprise_user, offering_everything, univ_a_staff)
+    client.force_login(univ_a_staff)
+    assert _sign(client, intent, kind="investment", amount="1000000").status_code == 201
+    offering_everything.refresh_from_db()
+    assert offering_everything.implementation_status == ImplementationStatus.INDUSTRIALIZED
+    assert not offering_everything.offers_investment
+
+
+def test_taking_an_open_licence_reports_the_patent_licensed(
+    client, verified_enterprise, enterprise_user, open_patent
+):
+    client.force_login(enterprise_user)
+    client.post(reverse("enterprises:open_licence", args=[open_patent.pk]))
+    assert Deal.objects.get().amount == Decimal("50000.00")
+    open_patent.refresh_from_db()
+    assert open_patent.implementation_status == ImplementationStatus.LICENSED
+    assert open_patent.offers_open_licence  # others may still take it
