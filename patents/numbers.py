@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -96,7 +97,7 @@ def parse_application_number(raw: str, *, today: datetime.date | None = None) ->
             _("“%(value)s” has patent type digit %(digit)s; it must be 1, 2, 3, 8 or 9.")
             % {"value": raw, "digit": type_digit}
         )
-    year = (today or datetime.date.today()).year
+    year = (today or timezone.localdate()).year
     if len(body) == 12 and not 2003 <= number.filing_year <= year:
         raise ValueError(_("“%(value)s” has an impossible filing year.") % {"value": raw})
     if len(body) == 8 and not (int(body[:2]) >= 85 or int(body[:2]) <= 3):

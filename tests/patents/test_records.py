@@ -56,6 +56,23 @@ def test_rejects_bad_check_digit_and_writes_nothing(univ_a_staff):
     assert not PatentChange.objects.exists()
 
 
+def test_a_number_from_after_the_sites_today_is_refused(univ_a_staff, monkeypatch):
+    """The filing year is judged by the site's date (Asia/Shanghai), not the server's clock:
+    on 1 January in Beijing a server in UTC still reads 31 December."""
+    site_now = timezone.make_aware(datetime.datetime(2021, 6, 1, 12))
+    monkeypatch.setattr(timezone, "now", lambda: site_now)
+    number = application_no(1, year=2022)
+    with pytest.raises(ValidationError) as error:
+        records.create_patent(
+            organisation=univ_a_staff.organisation,
+            fields={**VALID, "application_no": number, "legal_status": "pending"},
+            by=univ_a_staff,
+        )
+    assert error.value.message_dict["application_no"] == [
+        f"“{number}” has an impossible filing year."
+    ]
+
+
 def test_rejects_bad_ipc_and_duplicate_number(univ_a_staff):
     records.create_patent(organisation=univ_a_staff.organisation, fields=VALID, by=univ_a_staff)
     with pytest.raises(ValidationError) as error:
