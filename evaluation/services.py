@@ -34,6 +34,7 @@ from evaluation.models import (
     Valuation,
     overdue_filings_q,
 )
+from notifications.models import msgid_param
 from notifications.services import notify
 from patents.models import Patent
 from patents.selectors import library_for
@@ -417,7 +418,7 @@ def _notify_overdue(filing: Filing) -> None:
         ),
         params={
             "institution": institution.organisation.name,
-            "reason": str(filing.reason),
+            "reason": msgid_param(FilingReason(filing.reason).label),
             "due": filing.due_on.isoformat(),
         },
         link=reverse("evaluation:filing_detail", args=[filing.pk]),

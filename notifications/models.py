@@ -2,7 +2,8 @@
 
 A row is unique per (recipient, event_key), so the same event is never recorded twice however many
 times the code that raises it runs. Titles and bodies are stored as msgids plus parameters and are
-translated when read, so each reader sees them in their own language.
+translated when read, so each reader sees them in their own language. A parameter that is itself
+UI text (a choice's label) is stored the same way, as {"msgid": ...} (see `msgid_param`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,18 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+
+def msgid_param(label: str | Promise) -> dict[str, str]:
+    """A notification parameter that is translated when read, like the title and body: pass a
+    lazy label (e.g. `FilingReason(x).label`), not its text in the language of the code that
+    raises the event, nor the stored choice key."""
+    with translation.override(None):  # the msgid itself
+        return {"msgid": str(label)}
 
 
 class EmailFrequency(models.TextChoices):
@@ -99,7 +110,10 @@ class Notification(models.Model):
     def _render(self, msgid: str) -> str:
         if not msgid:
             return ""
-        params: dict[str, Any] = self.params or {}
+        params: dict[str, Any] = {
+            name: gettext(value["msgid"]) if isinstance(value, dict) and "msgid" in value else value
+            for name, value in (self.params or {}).items()
+        }
         text = gettext(msgid)
         try:
             return text % params if params else text

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field
+from django.template.defaultfilters import yesno
+from django.utils.translation import gettext_lazy
 
 from patents.models import DealForm, Patent
+from patents.services.review import ReviewAction
 
 register = template.Library()
 
@@ -20,17 +27,59 @@ def joined(values: list[str] | None) -> str:
     return "；".join(str(v) for v in values or [])
 
 
+#: History keys that are not Patent fields, with what the page calls them.
+_HISTORY_LABELS = {
+    "action": gettext_lazy("Review"),
+    "note": Patent._meta.get_field("review_note").verbose_name,
+    "created": gettext_lazy("created"),
+}
+
+
 @register.filter
 def change_lines(changes: dict[str, object]) -> list[tuple[str, str]]:
-    """History entries as (field, "old → new") or (field, value) pairs for display."""
+    """History entries as (label, "old → new") or (label, value) pairs for display.
+
+    The history stores field names and stored values ("review_status": ["draft", "admitted"]);
+    readers see the field's name and the choice's label in their own language instead.
+    """
     lines = []
-    for field, value in (changes or {}).items():
+    for key, value in (changes or {}).items():
         if isinstance(value, list) and len(value) == 2:
-            old, new = (("—" if v in (None, "", []) else str(v)) for v in value)
-            lines.append((field, f"{old} → {new}"))
+            old, new = (_shown(key, v) for v in value)
+            lines.append((_label(key), f"{old} → {new}"))
         else:
-            lines.append((field, str(value)))
+            lines.append((_label(key), _shown(key, value)))
     return lines
+
+
+def _label(key: str) -> str:
+    if key in _HISTORY_LABELS:
+        return str(_HISTORY_LABELS[key])
+    field = _patent_field(key)
+    # A key no field has any more (written by an older version) is shown as stored.
+    return str(field.verbose_name) if field else key
+
+
+def _shown(key: str, value: object) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, bool):
+        return str(yesno(value))
+    if isinstance(value, list):
+        return joined([str(v) for v in value])
+    if key == "action" and value in ReviewAction.values:
+        return str(ReviewAction(value).label)
+    field = _patent_field(key)
+    choices = dict(field.flatchoices) if field else {}
+    return str(choices.get(value, value))
+
+
+def _patent_field(key: str) -> Field[Any, Any] | None:
+    try:
+        field = Patent._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, Field) else None
 
 
 @register.simple_tag(takes_context=True)

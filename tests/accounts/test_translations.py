@@ -7,6 +7,7 @@ a small catalogue of their own in front of it, so that they check which msgid ea
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 from collections.abc import Callable
 from pathlib import Path
@@ -19,10 +20,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.models import Role
 from accounts.text import join_list
 from accounts.translations import PASSWORD_TOO_SHORT
+from evaluation.models import TrainingRecord
 from patents.importing.files import open_spreadsheet
 from patents.models import ImportJob
+from tests.evaluation.factories import AppraiserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +111,20 @@ def test_drill_down_breadcrumb_label_is_translated(client, bureau_zj, catalogue)
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'aria-label="导航路径"' in html
     assert 'aria-label="breadcrumb"' not in html
+
+
+def test_training_hours_carry_the_unit_in_the_readers_language(client, catalogue):
+    catalogue([entry("%(hours)s h", "%(hours)s 学时")])
+    appraiser = AppraiserFactory()
+    TrainingRecord.objects.create(
+        appraiser=appraiser, completed_on=datetime.date(2025, 11, 20), title="继续教育", hours=16
+    )
+    member = UserFactory(organisation=appraiser.institution.organisation, role=Role.ADMIN)
+    client.force_login(member)
+    url = reverse("evaluation:appraiser_detail", args=[appraiser.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<td>16 学时</td>" in html
+    assert "16 h" not in html
 
 
 def test_short_password_message_is_the_one_our_catalogue_translates(catalogue):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from evaluation import services
 from evaluation.models import (
@@ -287,6 +287,25 @@ def test_overdue_filings_are_flagged_once_to_institution_and_bureau(
     recipients = set(Notification.objects.values_list("recipient__username", flat=True))
     assert recipients == {appraiser_user.username, bureau_zj.username}
     assert Notification.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"), [("en", '"Domicile changed"'), ("zh-hans", "“住所变更”")]
+)
+def test_overdue_filing_notice_names_the_change_in_the_readers_language(
+    zj_institution, appraiser_user, language, reason
+):
+    Filing.objects.create(
+        institution=zj_institution,
+        reason=FilingReason.DOMICILE_CHANGED,
+        changed_on=D(2025, 9, 26),
+        due_on=D(2025, 11, 13),
+    )
+    services.flag_overdue_filings(today=D(2025, 11, 14))
+    notice = Notification.objects.get(recipient=appraiser_user)
+    with translation.override(language):
+        assert reason in notice.body_text
+        assert "domicile_changed" not in notice.body_text
 
 
 def test_inspection_failure_needs_notes(zj_institution, bureau_zj):

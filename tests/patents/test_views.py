@@ -81,11 +81,62 @@ def test_detail_shows_history_and_the_buttons_the_user_may_use(
     client.force_login(inventor)
     client.post(reverse("patents:review", args=[draft.pk]), {"action": "submit"})
     page = client.get(reverse("patents:detail", args=[draft.pk])).content.decode()
-    assert 'id="patent-history"' in page and "draft → college_review" in page
+    assert 'id="patent-history"' in page and "Draft → College review" in page
     assert 'id="review-approve"' not in page  # an inventor never approves
     client.force_login(college_staff)
     page = client.get(reverse("patents:detail", args=[draft.pk])).content.decode()
     assert 'id="review-approve"' in page and 'id="review-return"' in page
+
+
+#: A change as the history stores it: field names and stored values, of each kind the page shows.
+STORED_CHANGE = {
+    "review_status": ["draft", "college_review"],
+    "action": "submit",
+    "legal_status": ["pending", "valid"],
+    "offers_transfer": [False, True],
+    "patentees": [["浙江大学"], ["浙江大学", "杭州新锂能源科技有限公司"]],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "en",
+            [
+                "Review status: Draft → College review",
+                "Review: Submit for review",
+                "Legal status: Pending → Valid",
+                "Offers transfer: no → yes",
+                "Patentees: 浙江大学 → 浙江大学；杭州新锂能源科技有限公司",
+            ],
+        ),
+        (
+            "zh-hans",
+            [
+                "审核状态: 草稿 → 学院审核",
+                "审核: 提交审核",
+                "法律状态: 审中 → 有效",
+                "可转让: 否 → 是",
+                "专利权人: 浙江大学 → 浙江大学；杭州新锂能源科技有限公司",
+            ],
+        ),
+    ],
+)
+def test_history_names_fields_and_values_in_the_readers_language(
+    client, univ_a_staff, draft, language, lines
+):
+    PatentChange.objects.create(
+        patent=draft, changed_by=univ_a_staff, source="review", changes=STORED_CHANGE
+    )
+    client.force_login(univ_a_staff)
+    url = reverse("patents:detail", args=[draft.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    history = page[page.index('id="patent-history"') :]
+    for line in lines:
+        assert f"<div>{line}</div>" in history
+    for stored in ("review_status", "college_review", "submit", "offers_transfer", "False", "['"):
+        assert stored not in history
 
 
 def test_inventor_posting_approve_gets_403(client, inventor, draft):
