@@ -70,6 +70,11 @@ def _shown(key: str, value: object) -> str:
     if key == "action" and value in ReviewAction.values:
         return str(ReviewAction(value).label)
     field = _patent_field(key)
+    if field is not None and field.many_to_one and field.related_model is not None:
+        # The history stores a college's or an industry's key; readers know it by its name.
+        # (One lookup per line of a single record's history; a deleted one shows its key.)
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
     choices = dict(field.flatchoices) if field else {}
     return str(choices.get(value, value))
 

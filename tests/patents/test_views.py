@@ -139,6 +139,19 @@ def test_history_names_fields_and_values_in_the_readers_language(
         assert stored not in history
 
 
+def test_history_names_a_college_not_its_key(client, univ_a_staff, draft, materials_college):
+    PatentChange.objects.create(
+        patent=draft,
+        changed_by=univ_a_staff,
+        source="form",
+        changes={"department": [None, materials_college.pk]},
+    )
+    client.force_login(univ_a_staff)
+    page = client.get(reverse("patents:detail", args=[draft.pk])).content.decode()
+    history = page[page.index('id="patent-history"') :]
+    assert f"<div>College: — → {materials_college.name}</div>" in history
+
+
 def test_inventor_posting_approve_gets_403(client, inventor, draft):
     draft.review_status = ReviewStatus.COLLEGE_REVIEW
     draft.save()
