@@ -401,6 +401,10 @@ class DealKind(models.TextChoices):
     INVESTMENT = "investment", _("Investment (equity)")
 
 
+#: Deals that move the patent itself to the enterprise: the university has nothing left to offer.
+HANDING_OVER_KINDS = (DealKind.TRANSFER, DealKind.INVESTMENT)
+
+
 class LicenceType(models.TextChoices):
     EXCLUSIVE = "exclusive", _("Exclusive")
     ORDINARY = "ordinary", _("Ordinary")

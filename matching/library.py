@@ -41,8 +41,9 @@ from django.utils import timezone
 
 from matching import engine
 from matching.models import MatchRun, RunKind
+from matching.pool import matchable
 from matching.profiles import patent_records
-from patents.models import IN_LIBRARY, Patent
+from patents.models import Patent
 from refdata.loaders import DATA_DIR
 
 logger = logging.getLogger(__name__)
@@ -228,7 +229,7 @@ def _from_database() -> LiveLibrary:
 
 
 def _build_index() -> engine.PatentIndex:
-    records = patent_records(Patent.objects.filter(IN_LIBRARY).order_by("pk"))
+    records = patent_records(Patent.objects.filter(matchable()).order_by("pk"))
     workers = int(settings.MATCHING_BUILD_WORKERS)
     return engine.PatentIndex.build(records, ipc_titles_path=IPC_TITLES, workers=workers)
 
@@ -249,7 +250,7 @@ def _catch_up(live: LiveLibrary) -> None:
     ids = {int(s) for pk, at, s in window if (pk, at) not in live.seen and s is not None}
     live.seen = {(pk, at) for pk, at, _ in window}  # older entries cannot come back
     live.synced_at = now
-    stats = Patent.objects.filter(IN_LIBRARY).aggregate(n=Count("pk"), top=Max("pk"))
+    stats = Patent.objects.filter(matchable()).aggregate(n=Count("pk"), top=Max("pk"))
     if not ids and _agrees(live, stats):
         return
     if live.index.size < int(settings.MATCHING_REBUILD_BELOW):
@@ -258,7 +259,7 @@ def _catch_up(live: LiveLibrary) -> None:
         return
     if ids:
         current = {
-            r["id"]: r for r in patent_records(Patent.objects.filter(IN_LIBRARY, pk__in=ids))
+            r["id"]: r for r in patent_records(Patent.objects.filter(matchable(), pk__in=ids))
         }
         live.apply(current, {str(i) for i in ids} - set(current))
     if not _agrees(live, stats):
@@ -281,7 +282,7 @@ def _agrees(live: LiveLibrary, stats: dict[str, Any]) -> bool:
 
 def _reconcile(live: LiveLibrary) -> None:
     """Make the listed patents exactly the database's library patents (by id)."""
-    current = set(Patent.objects.filter(IN_LIBRARY).values_list("pk", flat=True))
+    current = set(Patent.objects.filter(matchable()).values_list("pk", flat=True))
     listed = set(live.listed_ids().tolist())
     entered = patent_records(Patent.objects.filter(pk__in=current - listed))
     left = {str(pid) for pid in listed - current}

@@ -8,7 +8,8 @@ from django.db.models.functions import RowNumber
 
 from accounts.models import OrgKind, User
 from matching.models import Match, MatchRun, Taker
-from patents.models import Patent, in_library
+from matching.pool import matchable
+from patents.models import Patent
 from patents.selectors import patents_for
 
 
@@ -20,7 +21,7 @@ def recommendations_for(user: User | AnonymousUser) -> QuerySet[Match]:
         return Match.objects.none()
     return (
         Match.objects.filter(enterprise_id=user.organisation_id)
-        .filter(in_library("patent__"))
+        .filter(matchable("patent__"))
         .select_related("patent", "patent__organisation", "patent__organisation__province")
         .annotate(rank=Window(RowNumber(), order_by=[F("score").desc(), F("pk").asc()]))
         .order_by("-score", "pk")

@@ -36,8 +36,9 @@ from matching.models import (
     RunStatus,
     Taker,
 )
+from matching.pool import matchable
 from matching.profiles import enterprise_profiles, patent_records
-from patents.models import IN_LIBRARY, Patent
+from patents.models import Patent
 
 logger = logging.getLogger(__name__)
 
@@ -248,7 +249,7 @@ def _place(run: MatchRun) -> ranking.Placement | None:
     profile vectors cover all), or None when it is no longer in the library."""
     assert run.subject_id is not None
     live = library.live_library()
-    record = next(patent_records(Patent.objects.filter(IN_LIBRARY, pk=run.subject_id)), None)
+    record = next(patent_records(Patent.objects.filter(matchable(), pk=run.subject_id)), None)
     if record is None or not live.is_listed(str(run.subject_id)):
         return None
     ids = enterprise_ids()
@@ -461,7 +462,7 @@ def _replace_matches(ranked: Ranked, *, run: MatchRun) -> int:
     enterprise_ids_ = list(ranked)
     listed = set(
         Patent.objects.filter(
-            IN_LIBRARY, pk__in={int(pid) for results in ranked.values() for pid, _, _ in results}
+            matchable(), pk__in={int(pid) for results in ranked.values() for pid, _, _ in results}
         ).values_list("pk", flat=True)
     )
     before = set(

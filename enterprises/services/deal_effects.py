@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.text import join_list
-from enterprises.models import Deal, DealKind, LicenceType
+from enterprises.models import HANDING_OVER_KINDS, Deal, DealKind, LicenceType
+from matching import hooks as matching_hooks
 from patents.models import DEAL_FORM_FIELDS, ImplementationStatus, Patent
 from patents.services import records
 
-_HANDS_OVER = (DealKind.TRANSFER, DealKind.INVESTMENT)
 _LICENCE_OFFERS = ("offers_exclusive_licence", "offers_ordinary_licence", "offers_open_licence")
 
 #: The offers a new deal ends, by (kind, licence type).
@@ -56,7 +56,7 @@ def conflicts(
     earlier = list(
         Deal.objects.filter(patent=patent).select_related("enterprise").order_by("contract_date")
     )
-    handed_over = next((deal for deal in earlier if deal.kind in _HANDS_OVER), None)
+    handed_over = next((deal for deal in earlier if deal.kind in HANDING_OVER_KINDS), None)
     if handed_over is not None:
         return {
             "kind": _(
@@ -113,4 +113,8 @@ def settle(*, deal: Deal, patent: Patent, by: User) -> None:
     reached, replaces = _IMPLEMENTATION[deal.kind]
     if patent.implementation_status in replaces:
         values["implementation_status"] = reached
-    records.settle_after_deal(patent=patent, values=values, by=by)
+    changed = records.settle_after_deal(patent=patent, values=values, by=by)
+    if deal.kind in HANDING_OVER_KINDS and not changed:
+        # A change in the history already told matching; a patent handed over leaves its pool
+        # even when the record had nothing left to change (matching.pool).
+        matching_hooks.patent_changed(patent.pk)

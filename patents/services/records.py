@@ -312,21 +312,22 @@ def update_patent(
 
 
 @transaction.atomic
-def settle_after_deal(*, patent: Patent, values: Mapping[str, Any], by: User) -> None:
+def settle_after_deal(*, patent: Patent, values: Mapping[str, Any], by: User) -> bool:
     """Save what a recorded deal settled on its patent (offers it ended, the implementation
     status it reached) as a system change in the history. Withdrawing offers and reporting
     an implementation cannot make a valid record invalid, so no record rule runs: a deal is
     never refused because of an unrelated field. The caller decided `values` and holds the row
-    lock (enterprises.services.deals)."""
+    lock (enterprises.services.deals). True if anything changed."""
     before = _snapshot(patent)
     for name, value in values.items():
         setattr(patent, name, value)
     changes = history.diff_fields(before, _snapshot(patent))
     if not changes:
-        return
+        return False
     patent.version += 1
     patent.save(update_fields=[*values, "version", "updated_at"])
     history.record_change(patent=patent, by=by, source=ChangeSource.SYSTEM, changes=changes)
+    return True
 
 
 def _validate_and_save_changes(

@@ -55,6 +55,33 @@ def test_nothing_the_enterprise_already_has_a_deal_on(market):
     ).exists()
 
 
+def test_a_patent_handed_over_by_a_deal_is_recommended_to_no_one(market, client):
+    """A transfer leaves the patent in the library but not the university's to deal on: the
+    PATENT run the deal asks for takes it off every list, and it has no likely takers."""
+    from enterprises.models import Deal
+    from enterprises.services import deal_effects
+    from matching.models import RunKind, Taker
+
+    _run_full()
+    separator = market["separator"]
+    assert Match.objects.filter(enterprise=market["enterprise"], patent=separator).exists()
+    buyer = OrganisationFactory(kind="enterprise", name="受让企业", province_id="330000")
+    deal = Deal.objects.create(
+        kind=DealKind.TRANSFER,
+        patent=separator,
+        university=separator.organisation,
+        enterprise=buyer,
+        contract_date="2026-01-05",
+    )
+    deal_effects.settle(deal=deal, patent=separator, by=market["member"])
+    run = MatchRun.objects.filter(kind=RunKind.PATENT, subject_id=separator.pk).latest("pk")
+    services.run_incremental(run_id=run.pk)
+    assert not Match.objects.filter(patent=separator).exists()
+    assert not Taker.objects.filter(patent=separator).exists()
+    _run_full()
+    assert not Match.objects.filter(patent=separator).exists()
+
+
 def test_running_a_shard_twice_changes_nothing_and_pushes_once(market, settings):
     settings.MATCHING_PUSH_THRESHOLD = 0.0
     run = services.start_full_rematch()
