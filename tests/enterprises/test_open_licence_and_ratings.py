@@ -281,15 +281,18 @@ def test_rating_out_of_range_is_refused_and_nothing_written(
     assert not ProspectRating.objects.exists()
 
 
-def test_enterprise_with_an_intent_cannot_rate(
+def test_enterprise_with_an_intent_cannot_rate_and_the_api_refuses_as_the_page_does(
     client, verified_enterprise, enterprise_user, library_patent
 ):
+    """Who may rate is a permission, not the input: 403 with the reason on the API too."""
     IntentFactory(patent=library_patent, enterprise=enterprise_user.organisation)
     client.force_login(enterprise_user)
     response = client.post(
         "/api/ratings/", {"patent": library_patent.pk, "score": 3}, content_type="application/json"
     )
-    assert response.json() == [HAS_INTENT]
+    assert response.status_code == 403
+    assert response.json() == {"detail": HAS_INTENT}
+    assert client.get(reverse("enterprises:rate", args=[library_patent.pk])).status_code == 403
     assert not ProspectRating.objects.exists()
 
 
