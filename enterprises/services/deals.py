@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from accounts.text import join_list
 from enterprises import selectors
 from enterprises.models import CooperationIntent, Deal, DealKind, IntentStatus, LicenceType
 from enterprises.services import deal_effects
@@ -144,7 +144,7 @@ def ensure_may_accept_open_licence(*, patent: Patent, by: User) -> None:
                 "The open licence terms of this patent are incomplete or no longer valid "
                 "(%(terms)s), so they cannot be accepted; ask %(university)s to correct them."
             )
-            % {"terms": get_text_list(terms, _("and")), "university": patent.organisation.name}
+            % {"terms": join_list(terms), "university": patent.organisation.name}
         )
     if Deal.objects.filter(
         patent=patent, enterprise_id=by.organisation_id, licence_type=LicenceType.OPEN

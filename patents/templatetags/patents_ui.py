@@ -16,11 +16,6 @@ def deal_form_labels(patent: Patent) -> list[str]:
 
 
 @register.filter
-def joined(values: list[str] | None) -> str:
-    return "；".join(str(v) for v in values or [])
-
-
-@register.filter
 def change_lines(changes: dict[str, object]) -> list[tuple[str, str]]:
     """History entries as (field, "old → new") or (field, value) pairs for display."""
     lines = []

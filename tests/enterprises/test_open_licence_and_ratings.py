@@ -82,7 +82,7 @@ def _terms_refused(terms):
         (
             "enterprise_user",
             lambda patent, user: _incomplete_terms(patent),
-            _terms_refused("open licence royalty rate (%) and open licence period (years)"),
+            _terms_refused("open licence royalty rate (%), open licence period (years)"),
         ),
         (
             "enterprise_user",
@@ -133,6 +133,16 @@ def test_patent_pages_say_why_an_open_licence_would_be_refused_instead_of_offeri
     assert Deal.objects.count() == deals_before
 
 
+def test_refused_terms_are_listed_as_the_readers_language_does(
+    client, verified_enterprise, enterprise_user, open_patent
+):
+    _incomplete_terms(open_patent)
+    client.force_login(enterprise_user)
+    url = reverse("enterprises:patent", args=[open_patent.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "该专利的开放许可条件不完整或已失效（开放许可提成比例（%）、开放许可期限（年））" in page
+
+
 def test_patent_page_offers_nothing_about_an_open_licence_the_patent_does_not_offer(
     client, verified_enterprise, enterprise_user, library_patent
 ):
@@ -166,7 +176,7 @@ def test_open_licence_without_its_terms_is_refused(
     assert response.status_code == 400
     assert response.json() == [
         "The open licence terms of this patent are incomplete or no longer valid (open licence "
-        "royalty rate (%) and open licence period (years)), so they cannot be accepted; ask "
+        "royalty rate (%), open licence period (years)), so they cannot be accepted; ask "
         "浙江测试大学 to correct them."
     ]
     assert not Deal.objects.exists()

@@ -236,6 +236,42 @@ def test_library_page_search_and_detail(client, enterprise_user, zhejiang_univer
     assert client.get(reverse("patents:library_detail", args=[draft.pk])).status_code == 404
 
 
+def test_lists_on_patent_pages_are_separated_as_the_readers_language_does(
+    client, enterprise_user, univ_a_staff, zhejiang_university
+):
+    patent = indexed_patent(
+        organisation=zhejiang_university,
+        review_status=ReviewStatus.ADMITTED,
+        inventors=["张伟", "李娜"],
+        offers_ordinary_licence=True,
+    )
+    pending = PatentFactory(
+        organisation=zhejiang_university,
+        review_status=ReviewStatus.ADMITTED,
+        legal_status="pending",
+        inventory_category="",
+    )
+    client.force_login(enterprise_user)
+    pages = {
+        language: [
+            client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            for url in (
+                reverse("patents:library") + "?sort=newest",
+                reverse("patents:library_detail", args=[patent.pk]),
+            )
+        ]
+        for language in ("zh-hans", "en")
+    }
+    assert '<td class="small">转让、普通许可</td>' in pages["zh-hans"][0]
+    assert '<td class="small">Transfer, Ordinary licence</td>' in pages["en"][0]
+    assert '<dd class="col-sm-9">张伟、李娜</dd>' in pages["zh-hans"][1]
+    assert '<dd class="col-sm-9">张伟, 李娜</dd>' in pages["en"][1]
+    client.force_login(univ_a_staff)
+    detail = reverse("patents:detail", args=[pending.pk])
+    chinese = client.get(detail, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "法律状态为审中、未填写盘点分类" in chinese
+
+
 def test_spot_check_pages(client, bureau_zj, bureau_gd, univ_a_staff, zhejiang_university):
     PatentFactory.create_batch(4, organisation=zhejiang_university, review_status="admitted")
     client.force_login(bureau_zj)
