@@ -181,12 +181,14 @@ def test_create_and_edit_a_record_through_the_form(client, univ_a_staff):
             "title": "一种锂电池隔膜的制备方法",
             "legal_status": "valid",
             "ipc_main": "H01M 50/403",
-            "inventors": "张伟；李娜".replace("；", ";"),
+            # Typed on a Chinese keyboard: full-width semicolons, as good as the ASCII ones.
+            "inventors": "张伟；李娜; 王芳",
         },
     )
     patent = Patent.objects.get()
     assert response.status_code == 302
     assert patent.application_no == "202110123456.7"
+    assert patent.inventors == ["张伟", "李娜", "王芳"]
     response = client.post(
         reverse("patents:edit", args=[patent.pk]),
         {
