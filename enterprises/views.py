@@ -304,9 +304,8 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         # Say so before showing a form that would be refused on Save.
         services.ensure_may_rate(by=user, patent=item)
-    except (PermissionDenied, ValidationError) as exc:
-        reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        context = {"reason": reason, "patent": item}
+    except PermissionDenied as exc:
+        context = {"reason": str(exc), "patent": item}
         return render(request, "enterprises/refused.html", context, status=403)
     existing = selectors.ratings_for(user).filter(patent=item).first()
     initial = (

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from accounts import selectors as account_selectors
 from accounts.models import Organisation, OrgKind, User
+from accounts.text import join_list
 from evaluation import rules, validators
 from evaluation.models import (
     ApplicationDocument,
@@ -164,7 +165,7 @@ def submit_application(
                 "Administration of Patent Asset Evaluation list: %(missing)s."
             )
             % {
-                "missing": "; ".join(
+                "missing": join_list(
                     f"{item.label} ({item.uploaded}/{item.required})" for item in missing
                 )
             }

@@ -8,7 +8,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PATENT_OWNER_KINDS, Organisation
@@ -26,12 +26,28 @@ from patents.pagination import SortKey
 from patents.search import facet_filter, keyword_filter
 from refdata.models import Region
 
+
+def _grade_rank(*grades: ValueGrade) -> Case:
+    """A rank that sorts `grades` first to last in descending order, newest first within each,
+    and patents without a grade after all of them (rank 0), whichever way the grades run."""
+    ranks = [When(value_grade=grade, then=Value(len(grades) - i)) for i, grade in enumerate(grades)]
+    return Case(*ranks, default=Value(0), output_field=IntegerField())
+
+
 SORTS: dict[str, tuple[Any, SortKey]] = {
     "newest": (_("Newest first"), SortKey("id", descending=True)),
     "oldest": (_("Oldest first"), SortKey("id", descending=False)),
     "filed_desc": (_("Filed most recently"), SortKey("application_date", descending=True)),
     "filed_asc": (_("Filed earliest"), SortKey("application_date", descending=False)),
     "maturity": (_("Most mature"), SortKey("maturity", descending=True)),
+    "grade_desc": (
+        _("Value self-grade, highest first"),
+        SortKey("grade_rank", descending=True, expression=_grade_rank(*ValueGrade)),
+    ),
+    "grade_asc": (
+        _("Value self-grade, lowest first"),
+        SortKey("grade_rank", descending=True, expression=_grade_rank(*reversed(ValueGrade))),
+    ),
 }
 DEFAULT_SORT = "newest"
 _TRL_MIN, _TRL_MAX = 1, 9  # the `maturity_is_trl` constraint

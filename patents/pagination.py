@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, transaction
-from django.db.models import F, Max, Min, Model, Q, QuerySet
+from django.db.models import Expression, F, Max, Min, Model, Q, QuerySet
 
 M = TypeVar("M", bound=Model)
 
@@ -46,10 +46,21 @@ def _planner_settings(using: str, **settings: str) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class SortKey:
-    """Sort by `field` (never NULL in the data it sorts, or made so with a filter), then id."""
+    """Sort by `field` (never NULL in the data it sorts, or made so with a filter), then id.
+    With `expression`, `field` is the name of that annotation: a rank computed from the row
+    (never NULL either), for orders no column holds as such."""
 
     field: str
     descending: bool
+    expression: Expression | None = None
+
+    def prepare(self, queryset: QuerySet[M]) -> QuerySet[M]:
+        """`queryset` holding the sort value of each row and only rows that have one."""
+        if self.expression is not None:
+            return queryset.annotate(**{self.field: self.expression})
+        if self.field != "id":
+            return queryset.exclude(**{f"{self.field}__isnull": True})
+        return queryset
 
     @property
     def order_by(self) -> list[str]:
@@ -151,8 +162,7 @@ def paginate(queryset: QuerySet[M], *, key: SortKey, cursor: str | None, size: i
     """One page of `queryset` in `key` order, starting after (or before) the cursor's row."""
     decoded = _decode(cursor) if cursor else None
     backwards = bool(decoded and decoded[1])
-    if key.field != "id":
-        queryset = queryset.exclude(**{f"{key.field}__isnull": True})
+    queryset = key.prepare(queryset)
     if key.field == "id":
         start = _cursor_id(decoded[0]) if decoded else None
         if decoded and start is None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
+
+from accounts.text import join_list
 
 register = template.Library()
 
@@ -26,3 +30,9 @@ def bs(field: BoundField) -> SafeString:
     if field.errors:
         css += " is-invalid"
     return field.as_widget(attrs={"class": css})
+
+
+@register.filter(name="join_list")
+def join_list_filter(items: Iterable[object] | None) -> str:
+    """`items` separated as the active language does it inside a sentence (accounts.text)."""
+    return join_list(items or [])

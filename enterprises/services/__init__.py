@@ -1,7 +1,11 @@
 """Writes of the demand side, one module per use case group; import the package and call
 `services.declare_intent(...)`."""
 
-from enterprises.services.deals import accept_open_licence, record_deal
+from enterprises.services.deals import (
+    accept_open_licence,
+    ensure_may_accept_open_licence,
+    record_deal,
+)
 from enterprises.services.intents import (
     accept_intent,
     close_intent,
@@ -34,6 +38,7 @@ __all__ = [
     "declare_intent",
     "decline_intent",
     "delete_subscription",
+    "ensure_may_accept_open_licence",
     "ensure_may_rate",
     "flag_overdue_intents",
     "may_answer",

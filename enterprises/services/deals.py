@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from accounts.text import join_list
 from enterprises import selectors
 from enterprises.models import CooperationIntent, Deal, DealKind, IntentStatus, LicenceType
 from enterprises.services import deal_effects
@@ -112,10 +112,21 @@ def _field_label(name: str) -> str:
     return str(field.verbose_name)
 
 
-def _check_open_licence_may_be_taken(patent: Patent) -> None:
-    """ValidationError unless an open licence on `patent` may be taken now on its published
-    terms: in the library, offered, not under an exclusive licence (Implementing Rules Art. 86),
-    and the terms complete and valid by the same rules its owner saves them under."""
+def ensure_may_accept_open_licence(*, patent: Patent, by: User) -> None:
+    """Raise PermissionDenied (not a verified enterprise) or ValidationError with the reason
+    `by` may not accept `patent`'s open-licence terms now: in the library, offered, not under an
+    exclusive licence (Implementing Rules Art. 86), the terms complete and valid by the rules
+    its owner saves them under, and not already taken by `by`'s enterprise. The one rule for the
+    patent page, which asks it before offering the button, and for accept_open_licence, which
+    asks it again on the locked record."""
+    intent_services.ensure_verified_enterprise(
+        by,
+        not_enterprise=_("Only enterprises can accept open licences."),
+        not_verified=_(
+            "Your enterprise has not been verified by its provincial IP bureau yet, so it "
+            "cannot accept open licences."
+        ),
+    )
     if not patent.is_in_library:
         raise ValidationError(_("This patent is not in the convertible patent library."))
     if not patent.offers_open_licence:
@@ -133,17 +144,20 @@ def _check_open_licence_may_be_taken(patent: Patent) -> None:
                 "The open licence terms of this patent are incomplete or no longer valid "
                 "(%(terms)s), so they cannot be accepted; ask %(university)s to correct them."
             )
-            % {"terms": get_text_list(terms, _("and")), "university": patent.organisation.name}
+            % {"terms": join_list(terms), "university": patent.organisation.name}
         )
+    if Deal.objects.filter(
+        patent=patent, enterprise_id=by.organisation_id, licence_type=LicenceType.OPEN
+    ).exists():
+        raise ValidationError(_("Your enterprise already holds an open licence on this patent."))
 
 
 def accept_open_licence(*, patent: Patent, by: User) -> Deal:
     """A verified enterprise accepts a patent's published open-licence terms: an open licence
     deal at once, without negotiation; the university is notified. The caller fetched `patent`
-    through `library_for`. Raises PermissionDenied or ValidationError."""
-    intent_services.ensure_may_declare(by)
+    through `library_for`. Raises PermissionDenied or ValidationError
+    (ensure_may_accept_open_licence)."""
     enterprise = by.organisation
-    assert enterprise is not None
     with transaction.atomic():
         # Lock the record: the terms checked must be the terms recorded in the deal, even if
         # the university is editing them at this moment.
@@ -152,13 +166,8 @@ def accept_open_licence(*, patent: Patent, by: User) -> Deal:
             .select_related("organisation")
             .get(pk=patent.pk)
         )
-        _check_open_licence_may_be_taken(patent)
-        if Deal.objects.filter(
-            patent=patent, enterprise=enterprise, licence_type=LicenceType.OPEN
-        ).exists():
-            raise ValidationError(
-                _("Your enterprise already holds an open licence on this patent.")
-            )
+        ensure_may_accept_open_licence(patent=patent, by=by)
+        assert enterprise is not None
         deal = Deal.objects.create(
             kind=DealKind.LICENCE,
             licence_type=LicenceType.OPEN,

@@ -52,13 +52,25 @@ def _is_enterprise_member(user: User, intent: CooperationIntent) -> bool:
     return user.organisation_id == intent.enterprise_id
 
 
-def ensure_may_declare(user: User) -> None:
-    """Raise PermissionDenied with the reason an enterprise user may not declare intents."""
+def ensure_verified_enterprise(user: User, *, not_enterprise: str, not_verified: str) -> None:
+    """Raise PermissionDenied(not_enterprise) unless `user` belongs to an enterprise, and
+    PermissionDenied(not_verified) unless its provincial IP bureau has verified it: what
+    declaring intents, accepting open licences and rating prospects each ask first, each
+    refusal saying what it refuses."""
     if user.org_kind != OrgKind.ENTERPRISE:
-        raise PermissionDenied(_("Only enterprises can declare cooperation intents."))
+        raise PermissionDenied(not_enterprise)
     profile = selectors.profile_of(user)
     if profile is None or not profile.is_verified:
-        raise PermissionDenied(_(NOT_VERIFIED))
+        raise PermissionDenied(not_verified)
+
+
+def ensure_may_declare(user: User) -> None:
+    """Raise PermissionDenied with the reason an enterprise user may not declare intents."""
+    ensure_verified_enterprise(
+        user,
+        not_enterprise=_("Only enterprises can declare cooperation intents."),
+        not_verified=_(NOT_VERIFIED),
+    )
 
 
 def _link(intent: CooperationIntent) -> str:

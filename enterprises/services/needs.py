@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgKind, User
+from accounts.text import join_list
 from enterprises.models import NeedStatus, TechnologyNeed
 from matching import hooks as matching_hooks
 from patents.models import DealForm
@@ -49,7 +50,7 @@ def _validate(
         errors["description"] = _("Describe the need.")
     bad = [code for code in ipc_codes if not IPC_PATTERN.match(code.upper())]
     if bad:
-        errors["ipc_codes"] = _("Not IPC codes: %(codes)s") % {"codes": ", ".join(bad)}
+        errors["ipc_codes"] = _("Not IPC codes: %(codes)s") % {"codes": join_list(bad)}
     if not set(preferred_deal_forms) <= set(DealForm.values):
         errors["preferred_deal_forms"] = _("Choose deal forms from the list.")
     if budget_min is not None and budget_max is not None and budget_min > budget_max:

@@ -6,31 +6,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import OrgKind, User
-from enterprises import selectors
+from accounts.models import User
 from enterprises.models import CooperationIntent, ProspectRating, ProspectScore, RatingReason
+from enterprises.services import intents as intent_services
 from enterprises.validators import too_long
 from matching import hooks as matching_hooks
 from patents.models import Patent
 
 
 def ensure_may_rate(*, by: User, patent: Patent) -> None:
-    """Raise PermissionDenied with the reason `by` may not rate `patent` (not an enterprise, or
-    one its provincial bureau has not verified, like intents and open licences), or
-    ValidationError if their enterprise has declared an intent on it (ratings are for the
-    others)."""
-    if by.org_kind != OrgKind.ENTERPRISE:
-        raise PermissionDenied(_("Only enterprises rate the prospects of patents."))
-    profile = selectors.profile_of(by)
-    if profile is None or not profile.is_verified:
-        raise PermissionDenied(
-            _(
-                "Your enterprise has not been verified by its provincial IP bureau yet, so it "
-                "cannot rate patents."
-            )
-        )
+    """Raise PermissionDenied with the reason `by` may not rate `patent`: not an enterprise, one
+    its provincial bureau has not verified (like intents and open licences), or one that has
+    declared an intent on it (ratings are for the others). All three are about who asks, not
+    what they send, so the page and the API answer each with 403."""
+    intent_services.ensure_verified_enterprise(
+        by,
+        not_enterprise=_("Only enterprises rate the prospects of patents."),
+        not_verified=_(
+            "Your enterprise has not been verified by its provincial IP bureau yet, so it "
+            "cannot rate patents."
+        ),
+    )
     if CooperationIntent.objects.filter(patent=patent, enterprise_id=by.organisation_id).exists():
-        raise ValidationError(
+        raise PermissionDenied(
             _("Your enterprise has declared an intent on this patent; ratings are for the others.")
         )
 

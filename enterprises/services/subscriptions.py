@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import OrgKind, User
+from accounts.text import join_list
 from enterprises.models import Frequency, PatentSubscription, TopicSubscription
 from enterprises.services.needs import split_terms
 from matching import hooks as matching_hooks
@@ -69,7 +70,7 @@ def _clean_filters(raw: dict[str, Any], errors: dict[str, str]) -> dict[str, str
     }
     unknown = sorted(set(given) - set(TOPIC_FILTERS))
     if unknown:
-        errors["filters"] = _("Unknown filter: %(names)s") % {"names": ", ".join(unknown)}
+        errors["filters"] = _("Unknown filter: %(names)s") % {"names": join_list(unknown)}
     filters: dict[str, str] = {}
     for name in TOPIC_FILTERS:
         value = given.get(name)

@@ -5,13 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import OrgKind, User
-from enterprises import forms, selectors
+from enterprises import forms, selectors, services
 from enterprises.models import ACTIVE_INTENT_STATUSES
 from patents.models import Patent
 
 register = template.Library()
+
+
+def _open_licence_refusal(user: User, patent: Patent) -> str:
+    """Why accepting `patent`'s open licence would be refused now, by the rule the POST applies
+    (so the page never offers a button that fails); "" if it would be accepted."""
+    try:
+        services.ensure_may_accept_open_licence(patent=patent, by=user)
+    except PermissionDenied as exc:
+        return str(exc)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return ""
 
 
 @register.inclusion_tag("enterprises/_patent_actions_body.html", takes_context=True)
@@ -38,5 +51,8 @@ def patent_actions(context: dict[str, Any], patent: Patent) -> dict[str, Any]:
         else None,
         "rating_count": summary["count"],
         "rating_average": summary["average"],
+        "open_licence_refusal": _open_licence_refusal(user, patent)
+        if is_enterprise and patent.offers_open_licence
+        else "",
         "subscription_form": forms.PatentSubscriptionForm(initial={"frequency": "immediate"}),
     }

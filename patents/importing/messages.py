@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.text import join_list
 from patents.numbers import normalise_ipc, parse_application_number
 
 TEMPLATES: dict[str, str | Promise] = {
@@ -100,6 +101,5 @@ def render(code: str, params: dict[str, Any]) -> str:
     if code == "bad_choice":
         from patents.importing.rows import choice_labels  # the labels in the active language
 
-        separator = ", " if get_language().startswith("en") else "、"
-        params = {**params, "choices": separator.join(choice_labels(params["field"]))}
+        params = {**params, "choices": join_list(choice_labels(params["field"]))}
     return str(TEMPLATES[code]) % params

@@ -19,6 +19,7 @@ from django.db.models.base import ModelState
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.text import join_list
 from patents.importing import messages
 from patents.importing.columns import COLUMNS_BY_KEY, header_label
 from patents.models import DEAL_FORM_FIELDS, Patent
@@ -94,7 +95,7 @@ def _shown(key: str, values: Mapping[str, Any]) -> str:
     """The value a column holds, as the error table shows it."""
     if key == "deal_forms":
         offered = [form for flag, form in _DEAL_FORM_FLAGS.items() if values.get(flag)]
-        return "; ".join(str(form.label) for form in offered)
+        return join_list(form.label for form in offered)
     value = values.get(key)
     return "" if value is None else str(value)
 

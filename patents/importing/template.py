@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from accounts.text import join_list
 from patents.importing.columns import COLUMNS, Column, header_label
 from patents.importing.rows import (
     CHOICES,
@@ -44,8 +45,7 @@ def _what_to_enter(column: Column) -> str:
     if key in DATE_COLUMNS:
         return _("A date such as 2021-03-15, not in the future")
     if key in CHOICES:
-        separator = ", " if translation.get_language().startswith("en") else "、"
-        choices = {"choices": separator.join(choice_labels(key))}
+        choices = {"choices": join_list(choice_labels(key))}
         if key == "deal_forms":
             return _("One or more of: %(choices)s; separate them with ；") % choices
         return _("One of: %(choices)s") % choices

@@ -7,6 +7,7 @@ is, so a record edited here and re-uploaded later ends up the same.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -63,6 +64,7 @@ EDITABLE_FIELDS: tuple[str, ...] = (
 #: Fields tracked in the history besides the editable ones.
 _DERIVED_FIELDS = ("patent_type", "ipc_subclass")
 _EARLY_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+NAME_LIST_SPLIT = re.compile(r"[;；]")
 
 
 def _snapshot(patent: Patent) -> dict[str, Any]:
@@ -125,7 +127,10 @@ def _normalise(fields: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[
             errors.setdefault("ipc_other", []).append(str(exc))
     for name in ("patentees", "inventors"):
         if isinstance(values.get(name), str):
-            values[name] = [part.strip() for part in values[name].split(";") if part.strip()]
+            # Semicolons as the form asks, in either width: a Chinese keyboard types "；". Not
+            # commas: a name such as "Acme Co., Ltd." has one.
+            parts = NAME_LIST_SPLIT.split(values[name])
+            values[name] = [part.strip() for part in parts if part.strip()]
     return values
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from accounts.text import join_list
 from patents.models import ChangeSource, Patent, ReviewStatus
 from patents.selectors import patents_for
 from patents.services import history
@@ -157,7 +158,7 @@ def publication_warnings(patents: Iterable[Patent]) -> list[str]:
             "%(number)s is admitted, but it will not be published in the library (%(reasons)s): "
             "only valid patents with conversion prospects are."
         )
-        % {"number": patent.application_no, "reasons": "; ".join(patent.unpublished_reasons)}
+        % {"number": patent.application_no, "reasons": join_list(patent.unpublished_reasons)}
         for patent in patents
         if patent.unpublished_reasons
     ]

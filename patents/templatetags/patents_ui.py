@@ -10,6 +10,7 @@ from django.db.models import Field
 from django.template.defaultfilters import yesno
 from django.utils.translation import gettext_lazy
 
+from accounts.text import join_list
 from patents.models import DealForm, Patent
 from patents.services.review import ReviewAction
 
@@ -20,11 +21,6 @@ register = template.Library()
 def deal_form_labels(patent: Patent) -> list[str]:
     """Labels of the deal forms the patent is offered for, in the active language."""
     return [str(DealForm(form).label) for form in patent.deal_forms]
-
-
-@register.filter
-def joined(values: list[str] | None) -> str:
-    return "；".join(str(v) for v in values or [])
 
 
 #: History keys that are not Patent fields, with what the page calls them.
@@ -66,7 +62,7 @@ def _shown(key: str, value: object) -> str:
     if isinstance(value, bool):
         return str(yesno(value))
     if isinstance(value, list):
-        return joined([str(v) for v in value])
+        return join_list(value)
     if key == "action" and value in ReviewAction.values:
         return str(ReviewAction(value).label)
     field = _patent_field(key)

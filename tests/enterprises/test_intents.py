@@ -449,3 +449,23 @@ def test_intent_list_is_scoped(client, intent, univ_b_staff, univ_a_staff):
 def test_overdue_flag_is_computed_from_the_due_day(intent):
     assert not intent.is_overdue(intent.answer_due)
     assert intent.is_overdue(intent.answer_due + datetime.timedelta(days=1))
+
+
+def test_kinds_of_an_intent_are_listed_as_the_readers_language_does(
+    client, verified_enterprise, enterprise_user, library_patent
+):
+    intent = services.declare_intent(
+        patent=library_patent,
+        kinds=["licence", "joint_research"],
+        message="希望洽谈许可。",
+        by=enterprise_user,
+    )
+    client.force_login(enterprise_user)
+    for url in (
+        reverse("enterprises:intents"),
+        reverse("enterprises:intent_detail", args=[intent.pk]),
+    ):
+        chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "许可、联合研发" in chinese, url
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Licence, Joint research" in english, url

@@ -244,3 +244,56 @@ def test_negative_or_oversized_budget_is_refused_by_the_api_and_the_form(client,
         "Ensure that there are no more than 12 digits in total."
     ]
     assert not TechnologyNeed.objects.exists()
+
+
+def test_lists_on_the_needs_page_are_separated_as_the_readers_language_does(
+    client, verified_enterprise, enterprise_user, univ_a_staff
+):
+    TechnologyNeedFactory(
+        enterprise=enterprise_user.organisation,
+        keywords=["隔膜", "锂电池"],
+        ipc_codes=["H01M", "H01M 50/403"],
+    )
+    client.force_login(univ_a_staff)
+    url = reverse("enterprises:needs")
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<td>隔膜、锂电池</td><td>H01M、H01M 50/403</td>" in chinese
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<td>隔膜, 锂电池</td><td>H01M, H01M 50/403</td>" in english
+
+
+def test_need_edit_form_gives_back_the_keywords_it_shows_and_takes_chinese_separators(
+    client, enterprise_user
+):
+    """The edit form shows keywords joined by ", " in every language: a value to edit, which the
+    form splits again on commas of either width and the enumeration comma alike."""
+    need = TechnologyNeedFactory(
+        enterprise=enterprise_user.organisation,
+        keywords=["隔膜", "锂电池"],
+        ipc_codes=["H01M", "H01M 50/403"],
+    )
+    client.force_login(enterprise_user)
+    url = reverse("enterprises:need_edit", args=[need.pk])
+    with translation.override("zh-hans"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        values = rendered_values(page)
+        assert (values["keywords"], values["ipc_codes"]) == ("隔膜, 锂电池", "H01M, H01M 50/403")
+        assert client.post(url, values, HTTP_ACCEPT_LANGUAGE="zh-hans").status_code == 302
+        need.refresh_from_db()
+        assert (need.keywords, need.ipc_codes) == (["隔膜", "锂电池"], ["H01M", "H01M 50/403"])
+        values.update(keywords="隔膜、锂电池，耐高温", ipc_codes="H01M、H01M 50/403，H01G")
+        assert client.post(url, values, HTTP_ACCEPT_LANGUAGE="zh-hans").status_code == 302
+    need.refresh_from_db()
+    assert need.keywords == ["隔膜", "锂电池", "耐高温"]
+    assert need.ipc_codes == ["H01M", "H01M 50/403", "H01G"]
+
+
+def test_bad_ipc_codes_are_listed_as_the_readers_language_does(client, enterprise_user):
+    client.force_login(enterprise_user)
+    data = {"title": "x", "description": "y", "ipc_codes": "电池, 隔膜", "status": "open"}
+    with translation.override("zh-hans"):
+        response = client.post(
+            reverse("enterprises:need_create"), data, HTTP_ACCEPT_LANGUAGE="zh-hans"
+        )
+    assert response.context["form"].errors["ipc_codes"] == ["不是有效的 IPC 分类号：电池、隔膜"]
+    assert not TechnologyNeed.objects.exists()

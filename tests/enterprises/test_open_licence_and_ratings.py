@@ -31,12 +31,125 @@ def test_enterprise_takes_an_open_licence_without_negotiation(
     client.force_login(enterprise_user)
     page = client.get(reverse("enterprises:patent", args=[open_patent.pk])).content.decode()
     assert "Accept the open licence terms" in page
+    assert f'action="{reverse("enterprises:open_licence", args=[open_patent.pk])}"' in page
+    assert 'data-testid="open-licence-refusal"' not in page
     response = client.post(reverse("enterprises:open_licence", args=[open_patent.pk]))
     assert response.status_code == 302
     deal = Deal.objects.get()
     assert (deal.kind, deal.licence_type, deal.amount) == ("licence", "open", Decimal("50000.00"))
     assert deal.intent is None and deal.enterprise == enterprise_user.organisation
     assert Notification.objects.get(recipient=univ_a_staff).kind == "open_licence_taken"
+
+
+def _exclusive_deal(patent):
+    Deal.objects.create(
+        kind="licence",
+        licence_type="exclusive",
+        patent=patent,
+        university=patent.organisation,
+        enterprise=OrganisationFactory(kind="enterprise"),
+        contract_date=datetime.date(2025, 3, 1),
+    )
+
+
+def _incomplete_terms(patent):
+    patent.open_licence_fee_basis = "royalty"
+    patent.open_licence_period_years = None
+    patent.save()
+
+
+def _past_the_patent_term(patent):
+    # A utility model filed nine years ago has a year left; the terms offer three.
+    patent.patent_type = "utility_model"
+    patent.application_date = add_years(timezone.localdate(), -9)
+    patent.save()
+
+
+def _already_taken(patent, user):
+    deals.accept_open_licence(patent=patent, by=user)
+
+
+def _terms_refused(terms):
+    return (
+        f"The open licence terms of this patent are incomplete or no longer valid ({terms}), so "
+        "they cannot be accepted; ask 浙江测试大学 to correct them."
+    )
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "setup", "reason"),
+    [
+        (
+            "enterprise_user",
+            lambda patent, user: _incomplete_terms(patent),
+            _terms_refused("open licence royalty rate (%), open licence period (years)"),
+        ),
+        (
+            "enterprise_user",
+            lambda patent, user: _past_the_patent_term(patent),
+            _terms_refused("open licence period (years)"),
+        ),
+        (
+            "enterprise_user",
+            lambda patent, user: _exclusive_deal(patent),
+            "This patent is under an exclusive licence, so no open licence can be taken on it.",
+        ),
+        (
+            "enterprise_user",
+            _already_taken,
+            "Your enterprise already holds an open licence on this patent.",
+        ),
+        (
+            "pending_enterprise_user",
+            lambda patent, user: None,
+            "Your enterprise has not been verified by its provincial IP bureau yet, so it cannot "
+            "accept open licences.",
+        ),
+    ],
+    ids=["incomplete_terms", "past_the_patent_term", "exclusive_licence", "taken", "unverified"],
+)
+def test_patent_pages_say_why_an_open_licence_would_be_refused_instead_of_offering_it(
+    request, client, verified_enterprise, open_patent, user_fixture, setup, reason
+):
+    """The pages ask the rule the POST applies: no button that fails, the reason instead; and
+    the POST is still refused."""
+    user = request.getfixturevalue(user_fixture)
+    setup(open_patent, user)
+    deals_before = Deal.objects.count()
+    client.force_login(user)
+    action = reverse("enterprises:open_licence", args=[open_patent.pk])
+    for page_name in ("enterprises:patent", "patents:library_detail"):
+        response = client.get(reverse(page_name, args=[open_patent.pk]))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert f'action="{action}"' not in page, page_name
+        assert (
+            '<button class="btn btn-success" type="button" id="accept-open-licence" disabled '
+            'aria-describedby="open-licence-refusal">Accept the open licence terms</button>'
+        ) in page
+        assert f'data-testid="open-licence-refusal">{reason}</span>' in page, page_name
+    response = client.post(action)
+    assert response.status_code in (302, 403)
+    assert Deal.objects.count() == deals_before
+
+
+def test_refused_terms_are_listed_as_the_readers_language_does(
+    client, verified_enterprise, enterprise_user, open_patent
+):
+    _incomplete_terms(open_patent)
+    client.force_login(enterprise_user)
+    url = reverse("enterprises:patent", args=[open_patent.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "该专利的开放许可条件不完整或已失效（开放许可提成比例（%）、开放许可期限（年））" in page
+
+
+def test_patent_page_offers_nothing_about_an_open_licence_the_patent_does_not_offer(
+    client, verified_enterprise, enterprise_user, library_patent
+):
+    client.force_login(enterprise_user)
+    page = client.get(reverse("enterprises:patent", args=[library_patent.pk])).content.decode()
+    assert 'id="accept-open-licence"' not in page
+    assert 'data-testid="open-licence-refusal"' not in page
 
 
 def test_open_licence_on_a_patent_without_one_is_refused(
@@ -63,7 +176,7 @@ def test_open_licence_without_its_terms_is_refused(
     assert response.status_code == 400
     assert response.json() == [
         "The open licence terms of this patent are incomplete or no longer valid (open licence "
-        "royalty rate (%) and open licence period (years)), so they cannot be accepted; ask "
+        "royalty rate (%), open licence period (years)), so they cannot be accepted; ask "
         "浙江测试大学 to correct them."
     ]
     assert not Deal.objects.exists()
@@ -98,14 +211,7 @@ def test_open_licence_on_terms_the_owner_could_not_save_now_is_refused(
 def test_open_licence_on_a_patent_under_exclusive_licence_is_refused(
     client, verified_enterprise, enterprise_user, open_patent
 ):
-    Deal.objects.create(
-        kind="licence",
-        licence_type="exclusive",
-        patent=open_patent,
-        university=open_patent.organisation,
-        enterprise=OrganisationFactory(kind="enterprise"),
-        contract_date=datetime.date(2025, 3, 1),
-    )
+    _exclusive_deal(open_patent)
     client.force_login(enterprise_user)
     response = client.post("/api/deals/open-licence/", {"patent": open_patent.pk})
     assert response.status_code == 400
@@ -185,15 +291,18 @@ def test_rating_out_of_range_is_refused_and_nothing_written(
     assert not ProspectRating.objects.exists()
 
 
-def test_enterprise_with_an_intent_cannot_rate(
+def test_enterprise_with_an_intent_cannot_rate_and_the_api_refuses_as_the_page_does(
     client, verified_enterprise, enterprise_user, library_patent
 ):
+    """Who may rate is a permission, not the input: 403 with the reason on the API too."""
     IntentFactory(patent=library_patent, enterprise=enterprise_user.organisation)
     client.force_login(enterprise_user)
     response = client.post(
         "/api/ratings/", {"patent": library_patent.pk, "score": 3}, content_type="application/json"
     )
-    assert response.json() == [HAS_INTENT]
+    assert response.status_code == 403
+    assert response.json() == {"detail": HAS_INTENT}
+    assert client.get(reverse("enterprises:rate", args=[library_patent.pk])).status_code == 403
     assert not ProspectRating.objects.exists()
 
 

@@ -182,8 +182,8 @@ def test_profile_registration_then_upload_and_incomplete_submit_message(
         reverse("evaluation:submit_application", args=[institution.pk]), follow=True
     )
     assert (
-        "Articles of association (0/1); List of full-time staff with their qualification and "
-        "training certificates (0/1); Résumé of the legal representative (0/1); Simulated patent "
+        "Articles of association (0/1), List of full-time staff with their qualification and "
+        "training certificates (0/1), Résumé of the legal representative (0/1), Simulated patent "
         "asset evaluation case (0/2)." in response.content.decode()
     )
     institution.refresh_from_db()

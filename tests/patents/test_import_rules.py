@@ -67,7 +67,7 @@ def test_rules_on_columns_of_the_file_name_the_column_and_its_value(
         (
             2,
             "转化方式",
-            "Exclusive licence; Open licence",
+            "Exclusive licence, Open licence",
             "Only a granted patent in force can be offered under an open licence. A patent "
             "under an open licence cannot also be offered for an exclusive licence.",
         ),

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import OrgKind
 from accounts.templatetags.ui import bs
+from patents.api.views import LibraryCursorPagination
 from patents.filters import LibraryFilter
 from patents.models import ReviewStatus
 from patents.pagination import SortKey, paginate
@@ -280,6 +281,44 @@ def test_service_institution_screens_the_library_by_value_grade(client, zhejiang
     response = client.get(reverse("api:library-list"), {"value_grade": "A"}).json()
     assert [(row["id"], row["value_grade"]) for row in response["results"]] == [(high.pk, "A")]
     assert client.get(reverse("api:library-list"), {"value_grade": "E"}).status_code == 400
+
+
+def test_service_institution_sorts_the_library_by_value_grade_ungraded_last_either_way(
+    client, zhejiang_university, monkeypatch
+):
+    """Best first and worst first, on the page and the API; within a grade newest first; and
+    patents without a grade after the graded ones in both directions, across cursor pages."""
+    grades = ["B", "", "A", "C", "B", "", "A"]
+    patents = [
+        indexed_patent(
+            organisation=zhejiang_university, review_status=ReviewStatus.ADMITTED, value_grade=g
+        )
+        for g in grades
+    ]
+
+    def expected(order: str) -> list[tuple[int, str]]:
+        rows = sorted(((p.pk, p.value_grade) for p in patents), reverse=True)  # newest first
+        return sorted(rows, key=lambda row: order.index(row[1]) if row[1] else len(order))
+
+    monkeypatch.setattr(LibraryCursorPagination, "page_size", 3)
+    service = UserFactory(organisation=OrganisationFactory(kind=OrgKind.SERVICE_INSTITUTION))
+    client.force_login(service)
+    for sort, order in [("grade_desc", "ABC"), ("grade_asc", "CBA")]:
+        page = client.get(reverse("patents:library"), {"sort": sort})
+        shown = [p.pk for p in page.context["page"].items]
+        assert shown == [pk for pk, _grade in expected(order)], sort
+        html = page.content.decode()
+        positions = [html.index(f'data-testid="patent-row-{pk}"') for pk in shown]
+        assert positions == sorted(positions)
+        rows, url = [], reverse("api:library-list") + f"?sort={sort}"
+        while url:  # the API's pages, three rows at a time
+            body = client.get(url).json()
+            rows += [(row["id"], row["value_grade"]) for row in body["results"]]
+            url = body["next"]
+        assert rows == expected(order), sort
+    form = client.get(reverse("patents:library")).context["filter"].form
+    assert ("grade_desc", "Value self-grade, highest first") in form.fields["sort"].choices
+    assert ("grade_asc", "Value self-grade, lowest first") in form.fields["sort"].choices
 
 
 def test_filter_offers_only_what_the_library_can_hold_in_select_boxes(client, enterprise_user):

@@ -56,6 +56,7 @@ def corpus(zhejiang_university, guangdong_university) -> list[Patent]:
                 ipc_subclass=record.ipc_main[:4],
                 application_date=record.application_date,
                 maturity=record.maturity,
+                value_grade=["A", "B", "", "C"][index % 4],
                 offers_transfer="transfer" in forms,
                 offers_ordinary_licence="ordinary_licence" in forms,
                 offers_open_licence="open_licence" in forms,
@@ -102,9 +103,7 @@ def _reference(params: dict[str, str]) -> QuerySet[Patent]:
         conditions["maturity__lte"] = float(params["maturity_max"])
     queryset = queryset.filter(**conditions)
     key = sort_key(params.get("sort"))
-    if key.field != "id":
-        queryset = queryset.exclude(**{f"{key.field}__isnull": True})
-    return queryset.order_by(*key.order_by)
+    return key.prepare(queryset).order_by(*key.order_by)
 
 
 def _walk(user, params: dict[str, str], size: int) -> tuple[list[int], list[int]]:
@@ -145,7 +144,7 @@ FILTERS: list[dict[str, str]] = [
     {"open_licence": "true", "maturity_min": "4"},
     {"ipc": "G0%"},  # not a facet token: the SQL condition alone applies
 ]
-SORTS = ["newest", "oldest", "filed_desc", "maturity"]
+SORTS = ["newest", "oldest", "filed_desc", "maturity", "grade_desc", "grade_asc"]
 
 
 @pytest.mark.parametrize("probe_ids", [1, 7, 5_000])

@@ -108,7 +108,7 @@ STORED_CHANGE = {
                 "Review: Submit for review",
                 "Legal status: Pending → Valid",
                 "Offers transfer: no → yes",
-                "Patentees: 浙江大学 → 浙江大学；杭州新锂能源科技有限公司",
+                "Patentees: 浙江大学 → 浙江大学, 杭州新锂能源科技有限公司",
             ],
         ),
         (
@@ -118,7 +118,7 @@ STORED_CHANGE = {
                 "审核: 提交审核",
                 "法律状态: 审中 → 有效",
                 "可转让: 否 → 是",
-                "专利权人: 浙江大学 → 浙江大学；杭州新锂能源科技有限公司",
+                "专利权人: 浙江大学 → 浙江大学、杭州新锂能源科技有限公司",
             ],
         ),
     ],
@@ -245,12 +245,14 @@ def test_create_and_edit_a_record_through_the_form(client, univ_a_staff):
             "title": "一种锂电池隔膜的制备方法",
             "legal_status": "valid",
             "ipc_main": "H01M 50/403",
-            "inventors": "张伟；李娜".replace("；", ";"),
+            # Typed on a Chinese keyboard: full-width semicolons, as good as the ASCII ones.
+            "inventors": "张伟；李娜; 王芳",
         },
     )
     patent = Patent.objects.get()
     assert response.status_code == 302
     assert patent.application_no == "202110123456.7"
+    assert patent.inventors == ["张伟", "李娜", "王芳"]
     response = client.post(
         reverse("patents:edit", args=[patent.pk]),
         {
@@ -298,6 +300,42 @@ def test_library_page_search_and_detail(client, enterprise_user, zhejiang_univer
     assert 'id="open-licence-terms"' in detail and "技术转移中心" in detail
     assert "浙江测试大学" in detail and 'id="patent-extras"' in detail
     assert client.get(reverse("patents:library_detail", args=[draft.pk])).status_code == 404
+
+
+def test_lists_on_patent_pages_are_separated_as_the_readers_language_does(
+    client, enterprise_user, univ_a_staff, zhejiang_university
+):
+    patent = indexed_patent(
+        organisation=zhejiang_university,
+        review_status=ReviewStatus.ADMITTED,
+        inventors=["张伟", "李娜"],
+        offers_ordinary_licence=True,
+    )
+    pending = PatentFactory(
+        organisation=zhejiang_university,
+        review_status=ReviewStatus.ADMITTED,
+        legal_status="pending",
+        inventory_category="",
+    )
+    client.force_login(enterprise_user)
+    pages = {
+        language: [
+            client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            for url in (
+                reverse("patents:library") + "?sort=newest",
+                reverse("patents:library_detail", args=[patent.pk]),
+            )
+        ]
+        for language in ("zh-hans", "en")
+    }
+    assert '<td class="small">转让、普通许可</td>' in pages["zh-hans"][0]
+    assert '<td class="small">Transfer, Ordinary licence</td>' in pages["en"][0]
+    assert '<dd class="col-sm-9">张伟、李娜</dd>' in pages["zh-hans"][1]
+    assert '<dd class="col-sm-9">张伟, 李娜</dd>' in pages["en"][1]
+    client.force_login(univ_a_staff)
+    detail = reverse("patents:detail", args=[pending.pk])
+    chinese = client.get(detail, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "法律状态为审中、未填写盘点分类" in chinese
 
 
 def test_spot_check_pages(client, bureau_zj, bureau_gd, univ_a_staff, zhejiang_university):
