@@ -177,9 +177,11 @@ def _warn(request: HttpRequest, warnings: list[str]) -> None:
 @login_required
 def library(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    filterset = LibraryFilter(request.GET or None, queryset=selectors.library_for(user))
+    # Always bound: no query at all (the home page's link) is a valid, empty filter, and an
+    # unbound filter set never validates.
+    filterset = LibraryFilter(request.GET, queryset=selectors.library_for(user))
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    sort = filterset.form.cleaned_data.get("sort") if filterset.is_bound else None
+    sort = filterset.form.cleaned_data.get("sort")
     page = paginate(queryset, key=sort_key(sort), cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     params = request.GET.copy()
     params.pop("cursor", None)

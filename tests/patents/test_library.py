@@ -245,6 +245,15 @@ def test_library_needs_sign_in(client, separator):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+def test_library_opened_without_a_query_lists_the_library(client, enterprise_user, separator):
+    """The home page's link to the library carries no query: it must show the patents, not
+    "No patents match"."""
+    client.force_login(enterprise_user)
+    page = client.get(reverse("patents:library")).content.decode()
+    assert separator.title in page
+    assert "No patents match" not in page
+
+
 def test_demo_patents_are_searchable_and_loading_twice_adds_none(
     enterprise_user, zhejiang_university
 ):
