@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, DateField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PATENT_OWNER_KINDS, Organisation
@@ -34,12 +36,29 @@ def _grade_rank(*grades: ValueGrade) -> Case:
     return Case(*ranks, default=Value(0), output_field=IntegerField())
 
 
+def _or_else(field: str, missing: date | int) -> Coalesce:
+    """`field`, or `missing` where the record has none: a value that sorts after every real one
+    in the sort's direction."""
+    output = DateField() if isinstance(missing, date) else IntegerField()
+    return Coalesce(field, Value(missing), output_field=output)
+
+
 SORTS: dict[str, tuple[Any, SortKey]] = {
     "newest": (_("Newest first"), SortKey("id", descending=True)),
     "oldest": (_("Oldest first"), SortKey("id", descending=False)),
-    "filed_desc": (_("Filed most recently"), SortKey("application_date", descending=True)),
-    "filed_asc": (_("Filed earliest"), SortKey("application_date", descending=False)),
-    "maturity": (_("Most mature"), SortKey("maturity", descending=True)),
+    # A patent without the sort's value comes last, never drops out of the list.
+    "filed_desc": (
+        _("Filed most recently"),
+        SortKey("filed_on", descending=True, expression=_or_else("application_date", date.min)),
+    ),
+    "filed_asc": (
+        _("Filed earliest"),
+        SortKey("filed_on", descending=False, expression=_or_else("application_date", date.max)),
+    ),
+    "maturity": (
+        _("Most mature"),
+        SortKey("maturity_rank", descending=True, expression=_or_else("maturity", 0)),
+    ),
     "grade_desc": (
         _("Value self-grade, highest first"),
         SortKey("grade_rank", descending=True, expression=_grade_rank(*ValueGrade)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -328,6 +330,40 @@ def test_service_institution_sorts_the_library_by_value_grade_ungraded_last_eith
     form = client.get(reverse("patents:library")).context["filter"].form
     assert ("grade_desc", "Value self-grade, highest first") in form.fields["sort"].choices
     assert ("grade_asc", "Value self-grade, lowest first") in form.fields["sort"].choices
+
+
+@pytest.mark.parametrize(
+    ("sort", "field", "values"),
+    [
+        ("maturity", "maturity", [5, None, 9, 3]),
+        ("filed_desc", "application_date", ["2021-03-01", None, "2022-05-01", "2020-01-01"]),
+        ("filed_asc", "application_date", ["2021-03-01", None, "2022-05-01", "2020-01-01"]),
+    ],
+)
+def test_sorting_never_drops_a_patent_without_the_value_it_lacks_it_comes_last(
+    client, enterprise_user, zhejiang_university, monkeypatch, sort, field, values
+):
+    patents = [
+        indexed_patent(
+            organisation=zhejiang_university,
+            review_status=ReviewStatus.ADMITTED,
+            **{field: datetime.date.fromisoformat(v) if isinstance(v, str) else v},
+        )
+        for v in values
+    ]
+    monkeypatch.setattr(LibraryCursorPagination, "page_size", 2)
+    client.force_login(enterprise_user)
+    rows, url = [], reverse("api:library-list") + f"?sort={sort}"
+    while url:
+        body = client.get(url).json()
+        rows += [row["id"] for row in body["results"]]
+        url = body["next"]
+    known = [p for p in patents if getattr(p, field) is not None]
+    known.sort(key=lambda p: getattr(p, field), reverse=sort != "filed_asc")
+    missing = [p.pk for p in patents if getattr(p, field) is None]
+    assert rows == [p.pk for p in known] + missing
+    page = client.get(reverse("patents:library"), {"sort": sort}).context["page"]
+    assert [p.pk for p in page.items] == rows[:20]
 
 
 def test_filter_offers_only_what_the_library_can_hold_in_select_boxes(client, enterprise_user):
