@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.text import join_list
-from enterprises.models import HANDING_OVER_KINDS, Deal, DealKind, LicenceType
+from enterprises.models import HANDING_OVER_KINDS, Deal, DealKind, IntentKind, LicenceType
 from matching import hooks as matching_hooks
 from patents.models import DEAL_FORM_FIELDS, ImplementationStatus, Patent
 from patents.services import records
@@ -48,38 +48,61 @@ _IMPLEMENTATION: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+def _earlier(patent: Patent) -> list[Deal]:
+    return list(
+        Deal.objects.filter(patent=patent).select_related("enterprise").order_by("contract_date")
+    )
+
+
+def _handed_over(earlier: list[Deal]) -> Deal | None:
+    return next((deal for deal in earlier if deal.kind in HANDING_OVER_KINDS), None)
+
+
+def _exclusive_to_another(earlier: list[Deal], enterprise: Organisation) -> Deal | None:
+    return next(
+        (
+            deal
+            for deal in earlier
+            if deal.licence_type == LicenceType.EXCLUSIVE and deal.enterprise_id != enterprise.pk
+        ),
+        None,
+    )
+
+
+def _went_to(deal: Deal) -> dict[str, str]:
+    return {
+        "enterprise": deal.enterprise.name,
+        "date": deal.contract_date.isoformat(),
+        "kind": str(deal.get_kind_display()),
+    }
+
+
 def conflicts(
     *, patent: Patent, enterprise: Organisation, kind: str, licence_type: str
 ) -> dict[str, str]:
     """Field errors for a new deal that an earlier deal on `patent` rules out. The caller holds
     the patent's row lock, so two deals recorded at once cannot both pass."""
-    earlier = list(
-        Deal.objects.filter(patent=patent).select_related("enterprise").order_by("contract_date")
-    )
-    handed_over = next((deal for deal in earlier if deal.kind in HANDING_OVER_KINDS), None)
+    earlier = _earlier(patent)
+    handed_over = _handed_over(earlier)
     if handed_over is not None:
         return {
             "kind": _(
                 "This patent already went to %(enterprise)s by a deal of %(date)s (%(kind)s): "
                 "the university can make no further deal on it."
             )
-            % {
-                "enterprise": handed_over.enterprise.name,
-                "date": handed_over.contract_date.isoformat(),
-                "kind": handed_over.get_kind_display(),
-            }
+            % _went_to(handed_over)
         }
     if kind != DealKind.LICENCE:
         return {}
     others = [deal for deal in earlier if deal.enterprise_id != enterprise.pk]
-    exclusive = next((d for d in others if d.licence_type == LicenceType.EXCLUSIVE), None)
+    exclusive = _exclusive_to_another(earlier, enterprise)
     if exclusive is not None:
         return {
             "licence_type": _(
                 "This patent is under an exclusive licence to %(enterprise)s (%(date)s): no "
                 "other enterprise can be licensed."
             )
-            % {"enterprise": exclusive.enterprise.name, "date": exclusive.contract_date.isoformat()}
+            % _went_to(exclusive)
         }
     if licence_type != LicenceType.EXCLUSIVE:
         return {}
@@ -100,6 +123,29 @@ def conflicts(
             % {"enterprises": join_list(licensees)}
         }
     return {}
+
+
+def ruled_out_intent_kinds(*, patent: Patent, enterprise: Organisation) -> tuple[set[str], str]:
+    """The intent kinds an earlier deal leaves `enterprise` no room to propose on `patent`, and
+    why (empty, "" if none): after a hand-over only technology improvement and joint research
+    remain; beside another enterprise's exclusive licence, no licence."""
+    earlier = _earlier(patent)
+    handed_over = _handed_over(earlier)
+    if handed_over is not None:
+        message = _(
+            "This patent already went to %(enterprise)s by a deal of %(date)s (%(kind)s): only "
+            "technology improvement or joint research can still be proposed."
+        )
+        kinds = {IntentKind.TRANSFER, IntentKind.LICENCE, IntentKind.INVESTMENT}
+        return {str(kind) for kind in kinds}, message % _went_to(handed_over)
+    exclusive = _exclusive_to_another(earlier, enterprise)
+    if exclusive is not None:
+        message = _(
+            "This patent is under an exclusive licence to %(enterprise)s (%(date)s): no licence "
+            "can be proposed."
+        )
+        return {str(IntentKind.LICENCE)}, message % _went_to(exclusive)
+    return set(), ""
 
 
 def settle(*, deal: Deal, patent: Patent, by: User) -> None:

@@ -24,6 +24,7 @@ from enterprises.models import (
     IntentKind,
     IntentStatus,
 )
+from enterprises.services import deal_effects
 from enterprises.validators import too_long
 from matching import hooks as matching_hooks
 from notifications import services as notifications
@@ -117,6 +118,13 @@ def declare_intent(
         errors["kinds"] = _("Choose at least one kind of cooperation.")
     elif not set(kinds) <= set(IntentKind.values):
         errors["kinds"] = _("Choose kinds of cooperation from the list.")
+    else:
+        assert by.organisation is not None  # ensure_may_declare: an enterprise's user
+        ruled_out, why = deal_effects.ruled_out_intent_kinds(
+            patent=patent, enterprise=by.organisation
+        )
+        if ruled_out & set(kinds):
+            errors["kinds"] = why
     if not message.strip():
         errors["message"] = _("Write a message to the university.")
     elif error := too_long(CooperationIntent, "message", message.strip()):

@@ -34,6 +34,15 @@ def _sign(client, intent, **data):
     return client.post(f"/api/intents/{intent.pk}/sign/", payload, content_type="application/json")
 
 
+def _went_today(taker, consequence: str) -> str:
+    """The refusal naming today's transfer to `taker`'s enterprise, then what follows from it."""
+    today = timezone.localdate().isoformat()
+    return (
+        f"This patent already went to {taker.organisation.name} by a deal of {today} (Transfer): "
+        + consequence
+    )
+
+
 @pytest.fixture
 def gus_verified(other_enterprise_user):
     return other_enterprise_user
@@ -77,12 +86,8 @@ def test_no_deal_after_the_patent_was_transferred(client, enterprise_user, both_
     assert _sign(client, first, kind="transfer").status_code == 201
     response = _sign(client, second, kind="licence", licence_type="ordinary")
     assert response.status_code == 400
-    today = timezone.localdate().isoformat()
     assert response.json() == {
-        "kind": [
-            f"This patent already went to {enterprise_user.organisation.name} by a deal of "
-            f"{today} (Transfer): the university can make no further deal on it."
-        ]
+        "kind": [_went_today(enterprise_user, "the university can make no further deal on it.")]
     }
     assert Deal.objects.count() == 1
     second.refresh_from_db()
@@ -172,3 +177,57 @@ def test_taking_an_open_licence_reports_the_patent_licensed(
     open_patent.refresh_from_db()
     assert open_patent.implementation_status == ImplementationStatus.LICENSED
     assert open_patent.offers_open_licence  # others may still take it
+
+
+def test_after_a_transfer_only_improvement_or_joint_research_can_be_proposed(
+    client, enterprise_user, gus_verified, both_accepted
+):
+    ours, theirs = both_accepted
+    assert _sign(client, ours, kind="transfer").status_code == 201
+    services.close_intent(intent=theirs, by=gus_verified, reason="")
+    client.force_login(gus_verified)
+    patent = ours.patent
+    refused = client.post(
+        "/api/intents/",
+        {"patent": patent.pk, "kinds": ["licence"], "message": "想获得许可"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "kinds": [
+            _went_today(
+                enterprise_user,
+                "only technology improvement or joint research can still be proposed.",
+            )
+        ]
+    }
+    accepted = client.post(
+        "/api/intents/",
+        {"patent": patent.pk, "kinds": ["joint_research"], "message": "联合研发"},
+        content_type="application/json",
+    )
+    assert accepted.status_code == 201, accepted.content
+
+
+def test_beside_an_exclusive_licence_no_licence_can_be_proposed(
+    client, enterprise_user, gus_verified, both_accepted
+):
+    ours, theirs = both_accepted
+    assert _sign(client, ours, kind="licence", licence_type="exclusive").status_code == 201
+    services.close_intent(intent=theirs, by=gus_verified, reason="")
+    client.force_login(gus_verified)
+    page = client.post(
+        reverse("enterprises:declare_intent", args=[ours.patent.pk]),
+        {"kinds": ["licence"], "message": "想获得普通许可"},
+        follow=True,
+    ).content.decode()
+    assert (
+        f"This patent is under an exclusive licence to {enterprise_user.organisation.name}"
+    ) in page
+    assert ours.patent.intents.filter(enterprise=gus_verified.organisation).count() == 1
+    transfer = client.post(
+        "/api/intents/",
+        {"patent": ours.patent.pk, "kinds": ["transfer"], "message": "想受让"},
+        content_type="application/json",
+    )
+    assert transfer.status_code == 201, transfer.content
