@@ -368,9 +368,13 @@ def _intent_page(
 
 
 #: The steps that take a reason: the form that reads it and the service that takes it.
-REASON_STEPS: dict[str, tuple[type[Form], Callable[..., CooperationIntent]]] = {
-    "decline": (forms.DeclineForm, services.decline_intent),
-    "close": (forms.CloseForm, services.close_intent),
+#: step -> (its form, its service, who may take it: checked before the form, so a refusal is
+#: a 403 whatever was typed)
+REASON_STEPS: dict[
+    str, tuple[type[Form], Callable[..., CooperationIntent], Callable[..., None]]
+] = {
+    "decline": (forms.DeclineForm, services.decline_intent, services.ensure_answerer),
+    "close": (forms.CloseForm, services.close_intent, services.ensure_party),
 }
 
 
@@ -406,7 +410,8 @@ def intent_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def _step_with_reason(request: HttpRequest, intent: CooperationIntent, step: str) -> HttpResponse:
     """Decline or close. A refused reason is shown on its field, with what was typed; a refused
     step (the intent moved on meanwhile) is said in a message, as for the other steps."""
-    form_class, service = REASON_STEPS[step]
+    form_class, service, ensure_may = REASON_STEPS[step]
+    ensure_may(_user(request), intent)
     form = form_class(request.POST)
     if form.is_valid():
         try:

@@ -67,7 +67,7 @@ def record_deal(
 ) -> Deal:
     """Either party records the signed deal of an accepted or negotiating intent; the intent
     becomes "signed" and both sides are notified. Raises PermissionDenied or ValidationError."""
-    intent_services._ensure_party(by, intent)
+    intent_services.ensure_party(by, intent)
     errors = _check_deal(
         kind=kind,
         licence_type=licence_type,

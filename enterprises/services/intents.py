@@ -165,7 +165,7 @@ def _locked(intent: CooperationIntent) -> CooperationIntent:
     return CooperationIntent.objects.select_for_update().get(pk=intent.pk)
 
 
-def _ensure_answerer(user: User, intent: CooperationIntent) -> None:
+def ensure_answerer(user: User, intent: CooperationIntent) -> None:
     if not may_answer(user, intent):
         raise PermissionDenied(
             _("Only the owning university's technology-transfer staff may answer this intent.")
@@ -174,7 +174,7 @@ def _ensure_answerer(user: User, intent: CooperationIntent) -> None:
 
 def accept_intent(*, intent: CooperationIntent, by: User) -> CooperationIntent:
     """Accept for talks: contact details of both sides become visible to the other."""
-    _ensure_answerer(by, intent)
+    ensure_answerer(by, intent)
     with transaction.atomic():
         intent = _locked(intent)
         if intent.status != IntentStatus.DECLARED:
@@ -194,7 +194,7 @@ def accept_intent(*, intent: CooperationIntent, by: User) -> CooperationIntent:
 def decline_intent(*, intent: CooperationIntent, by: User, reason: str) -> CooperationIntent:
     """The university turns the intent down, saying why. Raises PermissionDenied (not one of its
     answerers) or ValidationError (no reason, a reason too long, or already answered)."""
-    _ensure_answerer(by, intent)
+    ensure_answerer(by, intent)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for declining.")})
@@ -215,13 +215,13 @@ def decline_intent(*, intent: CooperationIntent, by: User, reason: str) -> Coope
     return intent
 
 
-def _ensure_party(user: User, intent: CooperationIntent) -> None:
+def ensure_party(user: User, intent: CooperationIntent) -> None:
     if not (_is_enterprise_member(user, intent) or may_answer(user, intent)):
         raise PermissionDenied(_("Only the two parties to this intent may change it."))
 
 
 def start_negotiation(*, intent: CooperationIntent, by: User) -> CooperationIntent:
-    _ensure_party(by, intent)
+    ensure_party(by, intent)
     with transaction.atomic():
         intent = _locked(intent)
         if intent.status != IntentStatus.ACCEPTED:
@@ -246,7 +246,7 @@ def mark_signed(*, intent: CooperationIntent) -> None:
 def close_intent(*, intent: CooperationIntent, by: User, reason: str = "") -> CooperationIntent:
     """Either party ends the conversation without a deal (the enterprise may withdraw).
     Raises PermissionDenied (not a party) or ValidationError (a reason too long, or finished)."""
-    _ensure_party(by, intent)
+    ensure_party(by, intent)
     reason = reason.strip()
     if error := too_long(CooperationIntent, "close_reason", reason):
         raise ValidationError({"reason": error})

@@ -317,6 +317,20 @@ def test_bureau_sees_but_cannot_answer(client, intent, bureau_zj):
     assert client.post(f"/api/intents/{intent.pk}/accept/").status_code == 403
 
 
+@pytest.mark.parametrize("step", ["decline", "close"])
+@pytest.mark.parametrize("reason", ["", "太长" * 300])
+def test_who_may_not_decline_or_close_is_refused_whatever_the_reason(
+    client, intent, bureau_zj, step, reason
+):
+    """The refusal does not depend on what was typed: an empty or over-long reason from the
+    bureau gets the same 403, not the form back with a length error."""
+    client.force_login(bureau_zj)
+    url = reverse("enterprises:intent_step", args=[intent.pk, step])
+    assert client.post(url, {"reason": reason}).status_code == 403
+    intent.refresh_from_db()
+    assert intent.status == IntentStatus.DECLARED
+
+
 def test_full_flow_through_the_api(client, intent, univ_a_staff, enterprise_user):
     client.force_login(univ_a_staff)
     assert client.post(f"/api/intents/{intent.pk}/accept/").json()["status"] == "accepted"
