@@ -269,7 +269,9 @@ def declare_intent(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "enterprises/refused.html", {"reason": str(exc), "patent": item}, status=403
         )
-    form = forms.IntentForm(request.POST or None)
+    # Say which kinds an earlier deal rules out before the enterprise picks one.
+    ruled_out, why = services.ruled_out_intent_kinds(patent=item, by=user)
+    form = forms.IntentForm(request.POST or None, ruled_out=ruled_out, why=why)
     if request.method == "POST" and form.is_valid():
         try:
             intent = services.declare_intent(patent=item, by=user, **form.cleaned_data)

@@ -13,6 +13,7 @@ from enterprises.services.intents import (
     decline_intent,
     flag_overdue_intents,
     may_answer,
+    ruled_out_intent_kinds,
     send_intent_reminders,
     start_negotiation,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "rate_prospects",
     "record_deal",
     "register_enterprise",
+    "ruled_out_intent_kinds",
     "save_topic_subscription",
     "send_intent_reminders",
     "start_negotiation",

@@ -3,6 +3,8 @@ reports, and the later deals it rules out (nothing half-written when one is refu
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -195,6 +197,18 @@ def test_after_a_transfer_only_improvement_or_joint_research_can_be_proposed(
     services.close_intent(intent=theirs, by=gus_verified, reason="")
     client.force_login(gus_verified)
     patent = ours.patent
+    # The form says so before anything is typed: only the kinds left can be ticked.
+    form = client.get(reverse("enterprises:declare_intent", args=[patent.pk])).content.decode()
+    assert _went_today(
+        enterprise_user, "only technology improvement or joint research can still be proposed."
+    ) in html.unescape(form)
+    ticked = dict(re.findall(r'<input type="checkbox" name="kinds" value="(\w+)"([^>]*)>', form))
+    assert {kind for kind, attrs in ticked.items() if "disabled" in attrs} == {
+        "transfer",
+        "licence",
+        "investment",
+    }
+    assert set(ticked) - {"transfer", "licence", "investment"} == {"improvement", "joint_research"}
     refused = client.post(
         "/api/intents/",
         {"patent": patent.pk, "kinds": ["licence"], "message": "想获得许可"},
