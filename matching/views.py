@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import OrgKind, User
-from matching import selectors, services
+from matching import pool, selectors, services
 from matching.filters import RecommendationFilter
 from matching.models import TOP_TAKERS
 from patents.selectors import patents_for
@@ -49,6 +49,11 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def likely_takers(request: HttpRequest, patent_pk: int) -> HttpResponse:
     patent = get_object_or_404(patents_for(request.user), pk=patent_pk)
+    handed_over = pool.handed_over_by(patent.pk)
+    if handed_over is not None:
+        # Matching left it for good: say why rather than rank a list that stays empty.
+        context = {"patent": patent, "handed_over": handed_over}
+        return render(request, "matching/likely_takers.html", context)
     updating = services.refresh_takers(patent.pk)
     return render(
         request,
