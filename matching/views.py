@@ -49,11 +49,6 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def likely_takers(request: HttpRequest, patent_pk: int) -> HttpResponse:
     patent = get_object_or_404(patents_for(request.user), pk=patent_pk)
-    handed_over = pool.handed_over_by(patent.pk)
-    if handed_over is not None:
-        # Matching left it for good: say why rather than rank a list that stays empty.
-        context = {"patent": patent, "handed_over": handed_over}
-        return render(request, "matching/likely_takers.html", context)
     updating = services.refresh_takers(patent.pk)
     return render(
         request,
@@ -62,5 +57,7 @@ def likely_takers(request: HttpRequest, patent_pk: int) -> HttpResponse:
             "patent": patent,
             "takers": selectors.likely_takers_for(request.user, patent)[:TOP_TAKERS],
             "updating": updating,
+            # Matching left it for good: say why its list is empty.
+            "handed_over": pool.handed_over_by(patent.pk),
         },
     )

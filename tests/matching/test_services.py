@@ -80,7 +80,9 @@ def test_a_patent_handed_over_by_a_deal_is_recommended_to_no_one(market, client,
     assert not Taker.objects.filter(patent=separator).exists()
     _run_full()
     assert not Match.objects.filter(patent=separator).exists()
-    # Its owner is told why the list is empty, not that it is being ranked again.
+    # Its owner is told why the list is empty, not that it is being ranked again, though a
+    # profile changed since (which sends any other patent's list to be ranked again).
+    MatchRun.objects.create(kind=RunKind.PROFILE, subject_id=market["enterprise"].pk)
     client.force_login(univ_a_staff)
     rankings = MatchRun.objects.filter(kind=RunKind.TAKERS).count()
     page = client.get(reverse("matching:likely_takers", args=[separator.pk])).content.decode()
@@ -89,6 +91,8 @@ def test_a_patent_handed_over_by_a_deal_is_recommended_to_no_one(market, client,
         "no one and has no likely takers."
     ) in page
     assert "being ranked again" not in page and "No likely takers yet" not in page
+    api = client.get(f"/api/likely-takers/{separator.pk}/")
+    assert api["X-Takers-Updating"] == "0"
     assert MatchRun.objects.filter(kind=RunKind.TAKERS).count() == rankings
 
 
