@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils.functional import Promise
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from accounts.widgets import DatePicker
@@ -211,17 +212,42 @@ class PatentSubscriptionForm(forms.Form):
     by_email = forms.BooleanField(label=_("By e-mail"), required=False, initial=True)
 
 
+class _KindsWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes of which some are shown but cannot be ticked (`ruled_out`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ruled_out: set[str] = set()
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.ruled_out:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class IntentForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         label=_("What would you like to do?"),
         choices=IntentKind.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=_KindsWidget,
         required=False,
     )
     # Not required here: the service says what an empty message lacks.
     message = model_field(
         CooperationIntent, "message", label=_("Message to the university"), required=False
     )
+
+    def __init__(
+        self, *args: Any, ruled_out: Iterable[str] = (), why: str = "", **kwargs: Any
+    ) -> None:
+        """`ruled_out`: the kinds an earlier deal leaves no room for, shown but not offered,
+        `why` said above them (the service refuses them with the same words)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["kinds"]
+        field.widget.ruled_out = set(ruled_out)  # type: ignore[attr-defined]
+        # help_text is rendered as HTML; `why` names an enterprise.
+        field.help_text = escape(why)
 
 
 def _intent_reason(field: str, label: str | Promise) -> forms.Field:

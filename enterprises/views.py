@@ -269,7 +269,9 @@ def declare_intent(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "enterprises/refused.html", {"reason": str(exc), "patent": item}, status=403
         )
-    form = forms.IntentForm(request.POST or None)
+    # Say which kinds an earlier deal rules out before the enterprise picks one.
+    ruled_out, why = services.ruled_out_intent_kinds(patent=item, by=user)
+    form = forms.IntentForm(request.POST or None, ruled_out=ruled_out, why=why)
     if request.method == "POST" and form.is_valid():
         try:
             intent = services.declare_intent(patent=item, by=user, **form.cleaned_data)
@@ -386,18 +388,13 @@ def intent_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     intent = get_object_or_404(selectors.intents_for(user), pk=pk)
     if step in REASON_STEPS:
         return _step_with_reason(request, intent, step)
+    if step == "sign":
+        return _sign(request, intent)
     try:
         if step == "accept":
             services.accept_intent(intent=intent, by=user)
         elif step == "negotiate":
             services.start_negotiation(intent=intent, by=user)
-        elif step == "sign":
-            form = forms.DealRecordForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(
-                    [e for errors in form.errors.values() for e in errors]  # type: ignore[misc]
-                )
-            services.record_deal(intent=intent, by=user, **form.cleaned_data)
         else:
             raise PermissionDenied
     except ValidationError as exc:
@@ -408,14 +405,41 @@ def intent_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 def _step_with_reason(request: HttpRequest, intent: CooperationIntent, step: str) -> HttpResponse:
-    """Decline or close. A refused reason is shown on its field, with what was typed; a refused
-    step (the intent moved on meanwhile) is said in a message, as for the other steps."""
+    """Decline or close, with the reason given; who may do it is checked before the reason."""
     form_class, service, ensure_may = REASON_STEPS[step]
     ensure_may(_user(request), intent)
-    form = form_class(request.POST)
+    return _step_with_form(
+        request,
+        intent,
+        f"{step}_form",
+        form_class(request.POST),
+        lambda data: service(intent=intent, by=_user(request), reason=data["reason"]),
+    )
+
+
+def _sign(request: HttpRequest, intent: CooperationIntent) -> HttpResponse:
+    """Record the signed deal: a deal an earlier one rules out is refused on its field."""
+    return _step_with_form(
+        request,
+        intent,
+        "deal_form",
+        forms.DealRecordForm(request.POST),
+        lambda data: services.record_deal(intent=intent, by=_user(request), **data),
+    )
+
+
+def _step_with_form(
+    request: HttpRequest,
+    intent: CooperationIntent,
+    form_name: str,
+    form: Form,
+    run: Callable[[dict[str, Any]], object],
+) -> HttpResponse:
+    """A step that takes a form. A refused field is shown on the form, with what was typed; a
+    refused step (the intent moved on meanwhile) is said in a message, as for the other steps."""
     if form.is_valid():
         try:
-            service(intent=intent, by=_user(request), reason=form.cleaned_data["reason"])
+            run(form.cleaned_data)
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
                 messages.error(request, " ".join(exc.messages))
@@ -424,7 +448,7 @@ def _step_with_reason(request: HttpRequest, intent: CooperationIntent, step: str
         else:
             messages.success(request, _("Intent updated."))
             return redirect("enterprises:intent_detail", pk=intent.pk)
-    return _intent_page(request, intent, **{f"{step}_form": form})
+    return _intent_page(request, intent, **{form_name: form})
 
 
 # --- deals and ratings -------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from matching.models import (
     RunStatus,
     Taker,
 )
-from matching.pool import matchable
+from matching.pool import handed_over_by, matchable
 from matching.profiles import enterprise_profiles, patent_records
 from patents.models import Patent
 
@@ -393,6 +393,8 @@ def refresh_takers(patent_id: int) -> bool:
     a million-patent library would take hours."""
     from matching import tasks
 
+    if handed_over_by(patent_id) is not None:
+        return False  # out of matching for good: a ranking could only come back empty
     runs = MatchRun.objects.filter(subject_id=patent_id, kind__in=[RunKind.PATENT, RunKind.TAKERS])
     if runs.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING]).exists():
         return True

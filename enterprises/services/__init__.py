@@ -15,6 +15,7 @@ from enterprises.services.intents import (
     ensure_party,
     flag_overdue_intents,
     may_answer,
+    ruled_out_intent_kinds,
     send_intent_reminders,
     start_negotiation,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "rate_prospects",
     "record_deal",
     "register_enterprise",
+    "ruled_out_intent_kinds",
     "save_topic_subscription",
     "send_intent_reminders",
     "start_negotiation",

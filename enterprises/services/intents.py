@@ -104,6 +104,13 @@ def _notify_both(intent: CooperationIntent, step: str, title: str) -> None:
     )
 
 
+def ruled_out_intent_kinds(*, patent: Patent, by: User) -> tuple[set[str], str]:
+    """The intent kinds an earlier deal leaves `by`'s enterprise no room to propose on `patent`,
+    and why (deal_effects.ruled_out_intent_kinds), for the form to say before it is sent."""
+    assert by.organisation is not None  # ensure_may_declare: an enterprise's user
+    return deal_effects.ruled_out_intent_kinds(patent=patent, enterprise=by.organisation)
+
+
 def declare_intent(
     *, patent: Patent, kinds: list[str], message: str, by: User
 ) -> CooperationIntent:
@@ -119,10 +126,7 @@ def declare_intent(
     elif not set(kinds) <= set(IntentKind.values):
         errors["kinds"] = _("Choose kinds of cooperation from the list.")
     else:
-        assert by.organisation is not None  # ensure_may_declare: an enterprise's user
-        ruled_out, why = deal_effects.ruled_out_intent_kinds(
-            patent=patent, enterprise=by.organisation
-        )
+        ruled_out, why = ruled_out_intent_kinds(patent=patent, by=by)
         if ruled_out & set(kinds):
             errors["kinds"] = why
     if not message.strip():

@@ -3,6 +3,8 @@ reports, and the later deals it rules out (nothing half-written when one is refu
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -97,6 +99,7 @@ def test_no_deal_after_the_patent_was_transferred(client, enterprise_user, both_
 def test_no_exclusive_licence_while_an_open_licence_is_offered(
     client, verified_enterprise, enterprise_user, open_patent, univ_a_staff
 ):
+    """Refused beside the licence type, keeping the amount and filing number typed."""
     intent = _accepted(enterprise_user, open_patent, univ_a_staff)
     client.force_login(enterprise_user)
     response = client.post(
@@ -105,13 +108,20 @@ def test_no_exclusive_licence_while_an_open_licence_is_offered(
             "kind": "licence",
             "licence_type": "exclusive",
             "contract_date": timezone.localdate().isoformat(),
+            "amount": "88000",
+            "registration_no": "X2026-0001",
         },
-        follow=True,
     )
-    assert (
-        "This patent is offered under an open licence, and no exclusive licence can be granted "
-        "while it is: the university must withdraw the open licence first."
-    ) in response.content.decode()
+    assert response.status_code == 200
+    assert response.context["deal_form"].errors == {
+        "licence_type": [
+            "This patent is offered under an open licence, and no exclusive licence can be "
+            "granted while it is: the university must withdraw the open licence first."
+        ]
+    }
+    page = response.content.decode()
+    assert 'value="X2026-0001"' in page and 'value="88000"' in page
+    assert '<option value="exclusive" selected>' in page
     assert not Deal.objects.exists()
     open_patent.refresh_from_db()
     assert open_patent.offers_open_licence and open_patent.implementation_status == ""
@@ -187,6 +197,18 @@ def test_after_a_transfer_only_improvement_or_joint_research_can_be_proposed(
     services.close_intent(intent=theirs, by=gus_verified, reason="")
     client.force_login(gus_verified)
     patent = ours.patent
+    # The form says so before anything is typed: only the kinds left can be ticked.
+    form = client.get(reverse("enterprises:declare_intent", args=[patent.pk])).content.decode()
+    assert _went_today(
+        enterprise_user, "only technology improvement or joint research can still be proposed."
+    ) in html.unescape(form)
+    ticked = dict(re.findall(r'<input type="checkbox" name="kinds" value="(\w+)"([^>]*)>', form))
+    assert {kind for kind, attrs in ticked.items() if "disabled" in attrs} == {
+        "transfer",
+        "licence",
+        "investment",
+    }
+    assert set(ticked) - {"transfer", "licence", "investment"} == {"improvement", "joint_research"}
     refused = client.post(
         "/api/intents/",
         {"patent": patent.pk, "kinds": ["licence"], "message": "想获得许可"},

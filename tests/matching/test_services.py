@@ -55,7 +55,7 @@ def test_nothing_the_enterprise_already_has_a_deal_on(market):
     ).exists()
 
 
-def test_a_patent_handed_over_by_a_deal_is_recommended_to_no_one(market, client):
+def test_a_patent_handed_over_by_a_deal_is_recommended_to_no_one(market, client, univ_a_staff):
     """A transfer leaves the patent in the library but not the university's to deal on: the
     PATENT run the deal asks for takes it off every list, and it has no likely takers."""
     from enterprises.models import Deal
@@ -80,6 +80,20 @@ def test_a_patent_handed_over_by_a_deal_is_recommended_to_no_one(market, client)
     assert not Taker.objects.filter(patent=separator).exists()
     _run_full()
     assert not Match.objects.filter(patent=separator).exists()
+    # Its owner is told why the list is empty, not that it is being ranked again, though a
+    # profile changed since (which sends any other patent's list to be ranked again).
+    MatchRun.objects.create(kind=RunKind.PROFILE, subject_id=market["enterprise"].pk)
+    client.force_login(univ_a_staff)
+    rankings = MatchRun.objects.filter(kind=RunKind.TAKERS).count()
+    page = client.get(reverse("matching:likely_takers", args=[separator.pk])).content.decode()
+    assert (
+        "This patent went to 受让企业 by a deal of 2026-01-05 (Transfer): it is recommended to "
+        "no one and has no likely takers."
+    ) in page
+    assert "being ranked again" not in page and "No likely takers yet" not in page
+    api = client.get(f"/api/likely-takers/{separator.pk}/")
+    assert api["X-Takers-Updating"] == "0"
+    assert MatchRun.objects.filter(kind=RunKind.TAKERS).count() == rankings
 
 
 def test_running_a_shard_twice_changes_nothing_and_pushes_once(market, settings):
