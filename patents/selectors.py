@@ -91,7 +91,9 @@ def history_of(patent: Patent, *, limit: int = 50) -> list[PatentChange]:
     A record created by an upload ends with its creation entry, made from the job (uploaded by,
     at the record's creation time), not stored: an upload writes no row per created record."""
     changes = list(
-        patent.changes.select_related("changed_by").order_by("-changed_at", "-id")[:limit]
+        patent.changes.select_related("changed_by__organisation").order_by("-changed_at", "-id")[
+            :limit
+        ]
     )
     job_id = patent.created_by_import_id
     if len(changes) < limit and job_id is not None:

@@ -150,7 +150,8 @@ def ruled_out_intent_kinds(*, patent: Patent, enterprise: Organisation) -> tuple
 
 def settle(*, deal: Deal, patent: Patent, by: User) -> None:
     """Withdraw the offers `deal` ended and report the implementation it reached on the record
-    (a system change in its history); `patent` is the locked row the deal was checked against."""
+    (a "Recorded deal" change in its history); `patent` is the locked row the deal was checked
+    against."""
     values: dict[str, Any] = {
         name: False
         for name in _ENDS_OFFERS.get((deal.kind, deal.licence_type), ())

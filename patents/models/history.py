@@ -13,6 +13,7 @@ class ChangeSource(models.TextChoices):
     REVIEW = "review", _("Review")
     API = "api", _("API")
     SYSTEM = "system", _("System")
+    DEAL = "deal", _("Recorded deal")
 
 
 class PatentChange(models.Model):

@@ -319,10 +319,10 @@ def update_patent(
 @transaction.atomic
 def settle_after_deal(*, patent: Patent, values: Mapping[str, Any], by: User) -> bool:
     """Save what a recorded deal settled on its patent (offers it ended, the implementation
-    status it reached) as a system change in the history. Withdrawing offers and reporting
-    an implementation cannot make a valid record invalid, so no record rule runs: a deal is
-    never refused because of an unrelated field. The caller decided `values` and holds the row
-    lock (enterprises.services.deals). True if anything changed."""
+    status it reached) as a "Recorded deal" change in the history, by whoever recorded it.
+    Withdrawing offers and reporting an implementation cannot make a valid record invalid, so no
+    record rule runs: a deal is never refused because of an unrelated field. The caller decided
+    `values` and holds the row lock (enterprises.services.deals). True if anything changed."""
     before = _snapshot(patent)
     for name, value in values.items():
         setattr(patent, name, value)
@@ -331,7 +331,7 @@ def settle_after_deal(*, patent: Patent, values: Mapping[str, Any], by: User) ->
         return False
     patent.version += 1
     patent.save(update_fields=[*values, "version", "updated_at"])
-    history.record_change(patent=patent, by=by, source=ChangeSource.SYSTEM, changes=changes)
+    history.record_change(patent=patent, by=by, source=ChangeSource.DEAL, changes=changes)
     return True
 
 

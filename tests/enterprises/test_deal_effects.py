@@ -76,11 +76,15 @@ def test_a_transfer_withdraws_every_offer_and_reports_the_patent_transferred(
     )
     assert patent.implementation_status == ImplementationStatus.TRANSFERRED
     change = PatentChange.objects.filter(patent=patent).latest("pk")
-    assert change.source == ChangeSource.SYSTEM and change.changed_by == univ_a_staff
+    assert change.source == ChangeSource.DEAL and change.changed_by == univ_a_staff
     assert change.changes["offers_transfer"] == [True, False]
     # The university's own page shows the record as the deal left it.
     page = client.get(reverse("patents:detail", args=[patent.pk])).content.decode()
     assert "Transferred" in page
+    row = page[page.index(f'data-testid="change-{change.pk}"') :]
+    row = row[: row.index("</tr>")]
+    # Whose deal it was, not an anonymous username that reads like someone editing the record.
+    assert f"({univ_a_staff.organisation.name})" in row and "Recorded deal" in row
 
 
 def test_no_deal_after_the_patent_was_transferred(client, enterprise_user, both_accepted):
