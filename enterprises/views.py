@@ -364,6 +364,8 @@ def _intent_page(
         "close_form": forms.CloseForm(),
         "deal_form": forms.DealRecordForm(),
         "deal": getattr(intent, "deal", None),
+        # After a hand-over no deal can be recorded: say so instead of a form that is refused.
+        "handed_over": services.handed_over_notice(intent.patent),
         **bound_forms,
     }
     return render(request, "enterprises/intent_detail.html", context)

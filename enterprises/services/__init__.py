@@ -1,6 +1,7 @@
 """Writes of the demand side, one module per use case group; import the package and call
 `services.declare_intent(...)`."""
 
+from enterprises.services.deal_effects import handed_over_notice
 from enterprises.services.deals import (
     accept_open_licence,
     ensure_may_accept_open_licence,
@@ -46,6 +47,7 @@ __all__ = [
     "ensure_may_rate",
     "ensure_party",
     "flag_overdue_intents",
+    "handed_over_notice",
     "may_answer",
     "rate_prospects",
     "record_deal",

@@ -125,6 +125,20 @@ def conflicts(
     return {}
 
 
+def _handed_over_message(deal: Deal) -> str:
+    return _(
+        "This patent already went to %(enterprise)s by a deal of %(date)s (%(kind)s): only "
+        "technology improvement or joint research can still be proposed."
+    ) % _went_to(deal)
+
+
+def handed_over_notice(patent: Patent) -> str:
+    """What the patent's pages say once a deal handed it over ("" before): where it went, and
+    that no further deal can be made on it."""
+    deal = _handed_over(_earlier(patent))
+    return _handed_over_message(deal) if deal is not None else ""
+
+
 def ruled_out_intent_kinds(*, patent: Patent, enterprise: Organisation) -> tuple[set[str], str]:
     """The intent kinds an earlier deal leaves `enterprise` no room to propose on `patent`, and
     why (empty, "" if none): after a hand-over only technology improvement and joint research
@@ -132,12 +146,8 @@ def ruled_out_intent_kinds(*, patent: Patent, enterprise: Organisation) -> tuple
     earlier = _earlier(patent)
     handed_over = _handed_over(earlier)
     if handed_over is not None:
-        message = _(
-            "This patent already went to %(enterprise)s by a deal of %(date)s (%(kind)s): only "
-            "technology improvement or joint research can still be proposed."
-        )
         kinds = {IntentKind.TRANSFER, IntentKind.LICENCE, IntentKind.INVESTMENT}
-        return {str(kind) for kind in kinds}, message % _went_to(handed_over)
+        return {str(kind) for kind in kinds}, _handed_over_message(handed_over)
     exclusive = _exclusive_to_another(earlier, enterprise)
     if exclusive is not None:
         message = _(

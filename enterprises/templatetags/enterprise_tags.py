@@ -55,4 +55,5 @@ def patent_actions(context: dict[str, Any], patent: Patent) -> dict[str, Any]:
         if is_enterprise and patent.offers_open_licence
         else "",
         "subscription_form": forms.PatentSubscriptionForm(initial={"frequency": "immediate"}),
+        "handed_over": services.handed_over_notice(patent),
     }

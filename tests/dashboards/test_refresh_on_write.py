@@ -135,7 +135,11 @@ def test_in_process_a_new_intent_shows_at_the_next_request_and_agrees_with_its_d
     declarer = UserFactory(organisation=refreshed_activity.ent_zj)
     with django_capture_on_commit_callbacks(execute=True):
         intent_services.declare_intent(
-            patent=world.zj_patents[1], kinds=["licence"], message="有意许可", by=declarer
+            # joint research: the fixture already transferred this patent to another enterprise
+            patent=world.zj_patents[1],
+            kinds=["joint_research"],
+            message="有意合作",
+            by=declarer,
         )
     assert RefreshRun.objects.count() == runs  # nothing ran inside the write
     assert _intents_figure(client) == _drill_count(client) == 4

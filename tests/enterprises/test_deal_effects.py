@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises.models import Deal, IntentStatus
+from enterprises.models import CooperationIntent, Deal, IntentStatus
 from enterprises.services import intents as services
 from patents.models import ChangeSource, ImplementationStatus, PatentChange
 
@@ -194,7 +194,7 @@ def test_taking_an_open_licence_reports_the_patent_licensed(
 
 
 def test_after_a_transfer_only_improvement_or_joint_research_can_be_proposed(
-    client, enterprise_user, gus_verified, both_accepted
+    client, enterprise_user, gus_verified, both_accepted, univ_a_staff
 ):
     ours, theirs = both_accepted
     assert _sign(client, ours, kind="transfer").status_code == 201
@@ -233,6 +233,19 @@ def test_after_a_transfer_only_improvement_or_joint_research_can_be_proposed(
         content_type="application/json",
     )
     assert accepted.status_code == 201, accepted.content
+    went = _went_today(
+        enterprise_user, "only technology improvement or joint research can still be proposed."
+    )
+    # The library page says where the patent went, to every enterprise that opens it.
+    library_page = client.get(reverse("patents:library_detail", args=[patent.pk]))
+    assert went in html.unescape(library_page.content.decode())
+    # Once the joint project is accepted, its page offers no deal form that can only be refused.
+    joint = CooperationIntent.objects.get(pk=accepted.json()["id"])
+    services.accept_intent(intent=joint, by=univ_a_staff)
+    intent_page = html.unescape(
+        client.get(reverse("enterprises:intent_detail", args=[joint.pk])).content.decode()
+    )
+    assert went in intent_page and 'id="deal-form"' not in intent_page
 
 
 def test_beside_an_exclusive_licence_no_licence_can_be_proposed(
