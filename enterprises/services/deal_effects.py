@@ -158,6 +158,20 @@ def ruled_out_intent_kinds(*, patent: Patent, enterprise: Organisation) -> tuple
     return set(), ""
 
 
+def offers_ended(patent: Patent) -> dict[str, str]:
+    """{offer field: why it cannot be offered again} for the offers `patent`'s recorded deals
+    ended (the same table `settle` withdraws them by)."""
+    ended: dict[str, str] = {}
+    for deal in _earlier(patent):
+        why = _(
+            "The deal of %(date)s with %(enterprise)s (%(kind)s) ended this offer: it cannot be "
+            "made again."
+        ) % _went_to(deal)
+        for name in _ENDS_OFFERS.get((deal.kind, deal.licence_type), ()):
+            ended.setdefault(name, why)
+    return ended
+
+
 def settle(*, deal: Deal, patent: Patent, by: User) -> None:
     """Withdraw the offers `deal` ended and report the implementation it reached on the record
     (a "Recorded deal" change in its history); `patent` is the locked row the deal was checked

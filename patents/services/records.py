@@ -312,8 +312,27 @@ def update_patent(
     before = _snapshot(patent)
     errors: dict[str, list[str]] = {}
     values = _normalise(fields, errors)
+    _check_offers_deals_ended(patent, values, errors)
     _validate_and_save_changes(patent, values, errors, before=before, by=by, source=source)
     return patent
+
+
+def _check_offers_deals_ended(
+    patent: Patent, values: Mapping[str, Any], errors: dict[str, list[str]]
+) -> None:
+    """An offer a recorded deal ended (enterprises.services.deal_effects) cannot be turned back
+    on. Only a change to on is judged, so a record saved before the rule keeps saving."""
+    from enterprises.services import deal_effects  # deals belong to the enterprises app
+
+    turned_on = [
+        name for name, value in values.items() if value is True and not getattr(patent, name)
+    ]
+    if not turned_on:
+        return
+    ended = deal_effects.offers_ended(patent)
+    for name in turned_on:
+        if name in ended:
+            errors.setdefault(name, []).append(ended[name])
 
 
 @transaction.atomic

@@ -270,3 +270,25 @@ def test_beside_an_exclusive_licence_no_licence_can_be_proposed(
         content_type="application/json",
     )
     assert transfer.status_code == 201, transfer.content
+
+
+def test_an_offer_a_deal_ended_cannot_be_turned_back_on(
+    client, enterprise_user, offering_everything, both_accepted, univ_a_staff
+):
+    ours, _theirs = both_accepted
+    assert _sign(client, ours, kind="transfer").status_code == 201
+    url = reverse("api:patent-detail", args=[offering_everything.pk])
+    response = client.patch(url, {"offers_transfer": True}, content_type="application/json")
+    assert response.status_code == 400
+    today = timezone.localdate().isoformat()
+    assert response.json() == {
+        "offers_transfer": [
+            f"The deal of {today} with {enterprise_user.organisation.name} (Transfer) ended this "
+            "offer: it cannot be made again."
+        ]
+    }
+    offering_everything.refresh_from_db()
+    assert not offering_everything.offers_transfer
+    # The rest of the record can still be kept up to date.
+    edited = client.patch(url, {"title": "一种新的隔膜"}, content_type="application/json")
+    assert edited.status_code == 200, edited.content
