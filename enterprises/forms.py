@@ -19,6 +19,7 @@ from enterprises.models import (
     CooperationIntent,
     Deal,
     DealKind,
+    EnterpriseProfile,
     EnterpriseSize,
     EnterpriseTag,
     Frequency,
@@ -141,7 +142,13 @@ class VerificationForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("verify", _("Verify")), ("reject", _("Reject"))], widget=forms.HiddenInput
     )
-    reason = forms.CharField(label=_("Reason (required to reject)"), required=False)
+    reason = model_field(
+        EnterpriseProfile,
+        "verification_reason",
+        label=_("Reason (required to reject)"),
+        required=False,
+        widget=forms.TextInput,
+    )
 
 
 class TermsField(forms.CharField):

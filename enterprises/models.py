@@ -39,6 +39,12 @@ class Verification(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+#: Why the bureau rejected a registration: a few sentences, quoted to the enterprise in its
+#: notification and on its profile (the page, the API and the service read the limit from the
+#: field).
+VERIFICATION_REASON_MAX_LENGTH = 500
+
+
 class EnterpriseProfile(models.Model):
     organisation = models.OneToOneField(
         "accounts.Organisation",
@@ -75,7 +81,9 @@ class EnterpriseProfile(models.Model):
         verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verification_reason = models.TextField(_("reason"), blank=True)
+    verification_reason = models.TextField(
+        _("reason"), max_length=VERIFICATION_REASON_MAX_LENGTH, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Organisation, Role, User
+from enterprises import services
 from enterprises.models import EnterpriseProfile, Verification
 from notifications.models import Notification
 from tests.enterprises.factories import EnterpriseProfileFactory
@@ -125,6 +127,74 @@ def test_rejection_needs_a_reason_and_changes_nothing(client, bureau_zj, enterpr
     profile.refresh_from_db()
     assert profile.verification_status == Verification.PENDING
     assert profile.verified_by is None
+
+
+PAGE_TOO_LONG = "Ensure this value has at most 500 characters (it has 501)."
+
+
+def _reject_on_page(client, profile, reason):
+    response = client.post(
+        reverse("enterprises:verify", args=[profile.pk]),
+        {"decision": "reject", "reason": reason},
+        follow=True,
+    )
+    assert PAGE_TOO_LONG in response.content.decode()
+
+
+def _reject_by_api(client, profile, reason):
+    response = client.post(
+        f"/api/enterprises/{profile.pk}/reject/",
+        {"reason": reason},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"reason": ["Ensure this field has no more than 500 characters."]}
+
+
+def _reject_by_service(bureau, profile, reason):
+    with pytest.raises(ValidationError) as error:
+        services.verify_enterprise(profile=profile, by=bureau, approve=False, reason=reason)
+    assert error.value.message_dict == {"reason": [PAGE_TOO_LONG]}
+
+
+@pytest.mark.parametrize("route", ["page", "api", "service"])
+def test_an_overlong_rejection_reason_is_refused_and_nothing_changes(
+    client, bureau_zj, enterprise_user, route
+):
+    profile = EnterpriseProfileFactory(
+        organisation=enterprise_user.organisation, verification_status=Verification.PENDING
+    )
+    client.force_login(bureau_zj)
+    reason = "营业执照不清晰" * 71 + "请重新传"  # 501 characters
+    if route == "page":
+        _reject_on_page(client, profile, reason)
+    elif route == "api":
+        _reject_by_api(client, profile, reason)
+    else:
+        _reject_by_service(bureau_zj, profile, reason)
+    profile.refresh_from_db()
+    assert profile.verification_status == Verification.PENDING
+    assert profile.verification_reason == ""
+    assert not Notification.objects.filter(recipient=enterprise_user).exists()
+
+
+def test_a_rejection_reason_of_the_full_length_is_kept(client, bureau_zj, enterprise_user):
+    profile = EnterpriseProfileFactory(
+        organisation=enterprise_user.organisation, verification_status=Verification.PENDING
+    )
+    client.force_login(bureau_zj)
+    page = client.get(reverse("enterprises:verification")).content.decode()
+    assert 'name="reason" maxlength="500"' in page
+    reason = "营业执照不清晰" * 71 + "请重新"  # 500 characters
+    response = client.post(
+        f"/api/enterprises/{profile.pk}/reject/",
+        {"reason": reason},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["verification_reason"] == reason
+    profile.refresh_from_db()
+    assert profile.verification_status == Verification.REJECTED
 
 
 def test_bureau_of_another_province_gets_404(client, bureau_gd, enterprise_user):
