@@ -156,8 +156,19 @@ def update_profile(
     as a likely taker, off by default)."""
     if not (by.is_org_admin and by.organisation_id == profile.organisation_id):
         raise PermissionDenied(_("Only an administrator of this enterprise may edit its profile."))
+    errors = {
+        field: error
+        for field, value in (
+            ("description", description),
+            ("contact_name", contact_name),
+            ("contact_phone", contact_phone),
+        )
+        if (error := too_long(EnterpriseProfile, field, value))
+    }
     if not set(tags) <= set(EnterpriseTag.values):
-        raise ValidationError({"tags": _("Choose tags from the list.")})
+        errors["tags"] = _("Choose tags from the list.")
+    if errors:
+        raise ValidationError(errors)
     profile.size = size
     profile.tags = tags
     profile.description = description

@@ -248,6 +248,52 @@ def test_profile_likely_taker_is_off_by_default_and_admin_turns_it_on(
     assert verified_enterprise.size == "medium"
 
 
+PROFILE_DESCRIPTION = ("专注锂电池隔膜研发与量产" * 200)[:2000]  # the limit
+
+
+@pytest.mark.parametrize("route", ["page", "service"])
+def test_an_overlong_profile_description_is_refused_and_nothing_changes(
+    client, verified_enterprise, enterprise_user, route
+):
+    description = PROFILE_DESCRIPTION + "。"
+    too_long = "Ensure this value has at most 2000 characters (it has 2001)."
+    if route == "page":
+        client.force_login(enterprise_user)
+        response = client.post(
+            reverse("enterprises:profile"), {"size": "medium", "description": description}
+        )
+        assert response.context["form"].errors == {"description": [too_long]}
+    else:
+        with pytest.raises(ValidationError) as error:
+            services.update_profile(
+                profile=verified_enterprise,
+                by=enterprise_user,
+                industries=[],
+                size="medium",
+                tags=[],
+                description=description,
+                contact_name="",
+                contact_phone="",
+                contact_email="",
+                show_as_likely_taker=False,
+            )
+        assert error.value.message_dict == {"description": [too_long]}
+    verified_enterprise.refresh_from_db()
+    assert verified_enterprise.description == "" and verified_enterprise.size != "medium"
+
+
+def test_a_profile_description_of_exactly_the_limit_is_kept(
+    client, verified_enterprise, enterprise_user
+):
+    client.force_login(enterprise_user)
+    response = client.post(
+        reverse("enterprises:profile"), {"size": "medium", "description": PROFILE_DESCRIPTION}
+    )
+    assert response.status_code == 302
+    verified_enterprise.refresh_from_db()
+    assert verified_enterprise.description == PROFILE_DESCRIPTION
+
+
 def test_university_gets_403_on_enterprise_profile(client, univ_a_staff):
     client.force_login(univ_a_staff)
     assert client.get(reverse("enterprises:profile")).status_code == 403
