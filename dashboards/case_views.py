@@ -14,12 +14,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.validators import max_length_of
 from dashboards import cases
+from dashboards.models import TypicalCase
 
 
 class CaseForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    summary = forms.CharField(label=gettext_lazy("Summary"), widget=forms.Textarea)
+    title = forms.CharField(
+        label=gettext_lazy("Title"), max_length=max_length_of(TypicalCase, "title")
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("Summary"),
+        max_length=max_length_of(TypicalCase, "summary"),
+        widget=forms.Textarea,
+    )
 
 
 def _user(request: HttpRequest) -> User:

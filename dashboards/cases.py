@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import scope_to_province
 from accounts.models import User
+from accounts.validators import too_long
 from dashboards.models import CaseStatus, TypicalCase
 from enterprises import selectors as enterprise_selectors
 from enterprises.models import Deal
@@ -69,8 +70,12 @@ def _texts(title: str, summary: str) -> tuple[str, str]:
     errors = {}
     if not title:
         errors["title"] = _("Give the case a title.")
+    elif error := too_long(TypicalCase, "title", title):
+        errors["title"] = error
     if not summary:
         errors["summary"] = _("Describe the case for the public page.")
+    elif error := too_long(TypicalCase, "summary", summary):
+        errors["summary"] = error
     if errors:
         raise ValidationError(errors)
     return title, summary
@@ -80,7 +85,8 @@ def _texts(title: str, summary: str) -> tuple[str, str]:
 def propose_case(*, deal: Deal, title: str, summary: str, by: User) -> TypicalCase:
     """The bureau of the patent's province proposes `deal` as a typical case.
 
-    Raises PermissionDenied (not that bureau) or ValidationError (empty text, already a case).
+    Raises PermissionDenied (not that bureau) or ValidationError (empty or too long text, already
+    a case).
     """
     province = deal.patent.organisation.province_id
     _require_bureau_of(by, str(province))

@@ -68,6 +68,11 @@ class CaseStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+#: A typical case's summary: a few paragraphs for the public page (the form and the service read
+#: the limit from the field).
+CASE_SUMMARY_MAX_LENGTH = 3000
+
+
 class TypicalCase(models.Model):
     """A successful conversion (a recorded deal) that the bureau of the patent's province
     proposes, the owning university agrees to, and the bureau then publishes on a public page."""
@@ -83,7 +88,7 @@ class TypicalCase(models.Model):
         "refdata.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
     )
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(_("summary"), max_length=CASE_SUMMARY_MAX_LENGTH)
     status = models.CharField(
         _("status"),
         max_length=10,

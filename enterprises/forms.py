@@ -19,6 +19,7 @@ from enterprises.models import (
     CooperationIntent,
     Deal,
     DealKind,
+    EnterpriseProfile,
     EnterpriseSize,
     EnterpriseTag,
     Frequency,
@@ -128,9 +129,11 @@ class ProfileForm(_ChoosesIndustries):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
-    contact_name = forms.CharField(label=_("Contact person"), max_length=100, required=False)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    description = model_field(
+        EnterpriseProfile, "description", label=_("Description"), widget=forms.Textarea
+    )
+    contact_name = model_field(EnterpriseProfile, "contact_name", label=_("Contact person"))
+    contact_phone = model_field(EnterpriseProfile, "contact_phone", label=_("Contact phone"))
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
     show_as_likely_taker = forms.BooleanField(
         label=_("Universities may see us as a likely taker of their patents"), required=False
@@ -141,7 +144,13 @@ class VerificationForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("verify", _("Verify")), ("reject", _("Reject"))], widget=forms.HiddenInput
     )
-    reason = forms.CharField(label=_("Reason (required to reject)"), required=False)
+    reason = model_field(
+        EnterpriseProfile,
+        "verification_reason",
+        label=_("Reason (required to reject)"),
+        required=False,
+        widget=forms.TextInput,
+    )
 
 
 class TermsField(forms.CharField):
@@ -156,8 +165,10 @@ class TermsField(forms.CharField):
 
 
 class NeedForm(_ChoosesIndustries):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea)
+    title = model_field(TechnologyNeed, "title", label=_("Title"))
+    description = model_field(
+        TechnologyNeed, "description", label=_("Description"), widget=forms.Textarea
+    )
     keywords = TermsField(label=_("Keywords"), required=False, help_text=_("Separate with commas."))
     ipc_codes = TermsField(
         on_spaces=False,

@@ -39,6 +39,17 @@ class Verification(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+#: What an enterprise does, on its profile for universities to read: a few paragraphs.
+PROFILE_DESCRIPTION_MAX_LENGTH = 2000
+#: What technology an enterprise needs: detailed enough to match patents on, still one page.
+NEED_DESCRIPTION_MAX_LENGTH = 5000
+
+#: Why the bureau rejected a registration: a few sentences, quoted to the enterprise in its
+#: notification and on its profile (the page, the API and the service read the limit from the
+#: field).
+VERIFICATION_REASON_MAX_LENGTH = 500
+
+
 class EnterpriseProfile(models.Model):
     organisation = models.OneToOneField(
         "accounts.Organisation",
@@ -52,7 +63,9 @@ class EnterpriseProfile(models.Model):
     )
     size = models.CharField(_("size"), max_length=10, choices=EnterpriseSize.choices, blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)  # EnterpriseTag values
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), max_length=PROFILE_DESCRIPTION_MAX_LENGTH, blank=True
+    )
     contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -75,7 +88,9 @@ class EnterpriseProfile(models.Model):
         verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verification_reason = models.TextField(_("reason"), blank=True)
+    verification_reason = models.TextField(
+        _("reason"), max_length=VERIFICATION_REASON_MAX_LENGTH, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -109,7 +124,7 @@ class TechnologyNeed(models.Model):
         verbose_name=_("enterprise"),
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=NEED_DESCRIPTION_MAX_LENGTH)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     ipc_codes = models.JSONField(_("IPC codes"), default=list, blank=True)
     industries = models.ManyToManyField(

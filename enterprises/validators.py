@@ -1,10 +1,8 @@
-"""The unified social credit code (GB 32100-2015), checked with python-stdnum; text lengths."""
+"""The unified social credit code (GB 32100-2015), checked with python-stdnum."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
-from django.db import models
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import uscc
@@ -35,23 +33,3 @@ def clean_uscc(value: str) -> str:
             code="uscc_format",
         ) from exc
     return code
-
-
-def max_length_of(model: type[models.Model], field: str) -> int:
-    """The max_length of a model's text field: the one definition forms, serializers and
-    services read."""
-    model_field = model._meta.get_field(field)
-    assert isinstance(model_field, models.Field) and model_field.max_length is not None
-    return model_field.max_length
-
-
-def too_long(model: type[models.Model], field: str, value: str) -> str | None:
-    """Django's own "at most N characters" message if `value` does not fit `model.field`, else
-    None. A TextField's max_length binds only the form and serializer fields built from it (not
-    full_clean, not the database), so the service that stores the text checks it with this:
-    whatever the caller skipped, nothing longer is written."""
-    try:
-        MaxLengthValidator(max_length_of(model, field))(value)
-    except ValidationError as exc:
-        return exc.messages[0]
-    return None

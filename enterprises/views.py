@@ -98,6 +98,7 @@ def verification(request: HttpRequest) -> HttpResponse:
         {
             "pending": profiles.filter(verification_status=Verification.PENDING),
             "decided": profiles.exclude(verification_status=Verification.PENDING)[:50],
+            "reason_field": forms.VerificationForm().fields["reason"],
         },
     )
 
@@ -109,7 +110,12 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(selectors.profiles_for(user), pk=pk)
     form = forms.VerificationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose to verify or reject."))
+        # The page lists every pending registration, each with its own small form: what was
+        # wrong is said in a message above the list.
+        if "decision" in form.errors:
+            messages.error(request, _("Choose to verify or reject."))
+        else:
+            messages.error(request, " ".join(map(str, form.errors["reason"])))
         return redirect("enterprises:verification")
     try:
         services.verify_enterprise(

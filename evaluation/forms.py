@@ -8,11 +8,14 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import max_length_of
 from accounts.widgets import DatePicker
 from evaluation.models import (
     AppraisalInstitution,
     Appraiser,
     DocumentKind,
+    Filing,
+    Inspection,
     InspectionResult,
     InstitutionStatus,
     ValuationMethod,
@@ -47,7 +50,10 @@ class DecisionForm(forms.Form):
         label=_("Qualification certificate date"), required=False, widget=DATE
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=max_length_of(AppraisalInstitution, "decision_note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -61,7 +67,10 @@ class StandingForm(forms.Form):
         ],
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        max_length=max_length_of(AppraisalInstitution, "status_note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -70,7 +79,10 @@ class InspectionForm(forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=InspectionResult.choices)
     inspected_on = forms.DateField(label=_("Inspected on"), widget=DATE)
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        required=False,
+        max_length=max_length_of(Inspection, "notes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -134,7 +146,10 @@ class FilingForm(forms.Form):
     filed_on = forms.DateField(label=_("Filed on"), widget=DATE)
     document = forms.FileField(label=_("Filing documents"), required=False)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=max_length_of(Filing, "note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

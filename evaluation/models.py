@@ -36,6 +36,13 @@ class InstitutionStatus(models.TextChoices):
     TERMINATED = "terminated", _("Terminated")
 
 
+#: A decision's note, the reason for a suspension or termination, a filing's note: a few
+#: sentences (the forms and the services read the limit from the fields).
+EVALUATION_NOTE_MAX_LENGTH = 500
+#: An annual inspection's notes may list what must be rectified, item by item.
+INSPECTION_NOTES_MAX_LENGTH = 2000
+
+
 class AppraisalInstitution(models.Model):
     """The appraisal profile of an organisation of kind `appraisal_institution`."""
 
@@ -73,8 +80,14 @@ class AppraisalInstitution(models.Model):
         _("application documents complete on"), null=True, blank=True
     )
     decided_on = models.DateField(_("audit decided on"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
-    status_note = models.TextField(_("reason for suspension or termination"), blank=True)
+    decision_note = models.TextField(
+        _("decision note"), max_length=EVALUATION_NOTE_MAX_LENGTH, blank=True
+    )
+    status_note = models.TextField(
+        _("reason for suspension or termination"),
+        max_length=EVALUATION_NOTE_MAX_LENGTH,
+        blank=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -272,7 +285,7 @@ class Filing(models.Model):
     document = models.FileField(
         _("filing documents"), upload_to="evaluation/filings/%Y/%m/", blank=True
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=EVALUATION_NOTE_MAX_LENGTH, blank=True)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -310,7 +323,7 @@ class Inspection(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     result = models.CharField(_("result"), max_length=16, choices=InspectionResult.choices)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=INSPECTION_NOTES_MAX_LENGTH, blank=True)
     inspected_on = models.DateField(_("inspected on"), validators=[not_in_future])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

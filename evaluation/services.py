@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from accounts import selectors as account_selectors
 from accounts.models import Organisation, OrgKind, User
 from accounts.text import join_list
+from accounts.validators import too_long
 from evaluation import rules, validators
 from evaluation.models import (
     ApplicationDocument,
@@ -191,6 +192,8 @@ def decide_application(
 ) -> AppraisalInstitution:
     """Approve (qualified, certificate recorded, a filing falls due) or return the application."""
     _require_supervisor(by, institution)
+    if error := too_long(AppraisalInstitution, "decision_note", note):
+        raise ValidationError({"note": error})
     institution = _locked(institution)
     if institution.status != InstitutionStatus.UNDER_AUDIT:
         raise ValidationError(_("Only an application under audit can be decided."))
@@ -226,6 +229,8 @@ def change_standing(
 ) -> AppraisalInstitution:
     """Suspend, reinstate or terminate a qualified institution (supervising authority only)."""
     _require_supervisor(by, institution)
+    if error := too_long(AppraisalInstitution, "status_note", reason):
+        raise ValidationError({"reason": error})
     institution = _locked(institution)
     allowed: dict[str, set[str]] = {
         InstitutionStatus.SUSPENDED: {InstitutionStatus.QUALIFIED},
@@ -358,6 +363,8 @@ def submit_filing(
     *, filing: Filing, document: File | None, filed_on: datetime.date, note: str, by: User
 ) -> Filing:
     _require_member(by, filing.institution)
+    if error := too_long(Filing, "note", note):
+        raise ValidationError({"note": error})
     filing = Filing.objects.select_for_update().get(pk=filing.pk)
     if filing.filed_on is not None:
         raise ValidationError(_("This filing has already been made."))
@@ -436,6 +443,8 @@ def record_inspection(
     by: User,
 ) -> Inspection:
     _require_supervisor(by, institution)
+    if error := too_long(Inspection, "notes", notes):
+        raise ValidationError({"notes": error})
     if institution.status not in FILING_STATUSES:
         raise ValidationError(_("Only qualified or suspended institutions are inspected."))
     if Inspection.objects.filter(institution=institution, year=year).exists():

@@ -9,8 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from accounts.validators import max_length_of
 from accounts.widgets import DatePicker
-from patents.models import Patent, SpotCheckResult
+from patents.models import Patent, SpotCheckItem, SpotCheckResult
 from patents.services.records import EDITABLE_FIELDS
 from patents.services.review import ReviewAction
 from refdata.models import Industry
@@ -66,6 +67,7 @@ class ReviewForm(forms.Form):
     note = forms.CharField(
         label=_("Reason (required when returning)"),
         required=False,
+        max_length=max_length_of(Patent, "review_note"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -98,4 +100,6 @@ class SpotCheckItemForm(forms.Form):
         choices=[(SpotCheckResult.PASSED, _("Passed")), (SpotCheckResult.FAILED, _("Failed"))],
         label=_("result"),
     )
-    reason = forms.CharField(label=_("reason"), required=False)
+    reason = forms.CharField(
+        label=_("reason"), required=False, max_length=max_length_of(SpotCheckItem, "reason")
+    )

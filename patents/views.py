@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -126,7 +127,7 @@ def patent_review(request: HttpRequest, pk: int) -> HttpResponse:
     patent = get_object_or_404(selectors.patents_for(user), pk=pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a review action."))
+        messages.error(request, _refusal(form, "note", _("Choose a review action.")))
         return redirect("patents:detail", pk=pk)
     try:
         patent = review.review_patent(
@@ -151,7 +152,7 @@ def bulk_review(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = BulkReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a review action."))
+        messages.error(request, _refusal(form, "note", _("Choose a review action.")))
         return redirect("patents:inventory")
     try:
         done = review.bulk_review(
@@ -167,6 +168,14 @@ def bulk_review(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("%(count)d records updated.") % {"count": len(done)})
         _warn(request, review.publication_warnings(done))
     return redirect("patents:inventory")
+
+
+def _refusal(form: Form, text: str, otherwise: str) -> str:
+    """Why a small form on a page was refused, said in a message: the error of its free text
+    (too long) when that is all, else `otherwise` (a choice missing or not on the list)."""
+    if list(form.errors) == [text]:
+        return " ".join(map(str, form.errors[text]))
+    return otherwise
 
 
 def _warn(request: HttpRequest, warnings: list[str]) -> None:
@@ -245,7 +254,7 @@ def spotcheck_mark(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = get_object_or_404(check.items, pk=item_pk)
     form = SpotCheckItemForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose passed or failed."))
+        messages.error(request, _refusal(form, "reason", _("Choose passed or failed.")))
         return redirect("patents:spotcheck_detail", pk=pk)
     try:
         spotchecks.mark_item(item=item, by=user, **form.cleaned_data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from accounts.validators import max_length_of
 from enterprises import selectors
 from enterprises.models import (
     CooperationIntent,
@@ -19,7 +20,6 @@ from enterprises.models import (
     TechnologyNeed,
     TopicSubscription,
 )
-from enterprises.validators import max_length_of
 from patents.models import DealForm
 from refdata.models import Region
 
@@ -76,7 +76,15 @@ class RegistrationInputSerializer(serializers.Serializer):
 
 
 class DecisionInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, default="", allow_blank=True)
+    """The bureau's decision on a registration; the service says what a rejection without a
+    reason lacks."""
+
+    reason = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=max_length_of(EnterpriseProfile, "verification_reason"),
+    )
 
 
 def _intent_reason(field: str) -> serializers.CharField:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import OrgKind, User
+from accounts.validators import too_long
 from enterprises import selectors
 from enterprises.models import (
     ACTIVE_INTENT_STATUSES,
@@ -25,7 +26,6 @@ from enterprises.models import (
     IntentStatus,
 )
 from enterprises.services import deal_effects
-from enterprises.validators import too_long
 from matching import hooks as matching_hooks
 from notifications import services as notifications
 from patents.models import Patent

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import OrgKind, User
 from accounts.text import join_list
+from accounts.validators import too_long
 from enterprises.models import NeedStatus, TechnologyNeed
 from matching import hooks as matching_hooks
 from patents.models import DealForm
@@ -46,8 +47,12 @@ def _validate(
     errors: dict[str, str] = {}
     if not title.strip():
         errors["title"] = _("Give the need a title.")
+    elif error := too_long(TechnologyNeed, "title", title.strip()):
+        errors["title"] = error
     if not description.strip():
         errors["description"] = _("Describe the need.")
+    elif error := too_long(TechnologyNeed, "description", description.strip()):
+        errors["description"] = error
     bad = [code for code in ipc_codes if not IPC_PATTERN.match(code.upper())]
     if bad:
         errors["ipc_codes"] = _("Not IPC codes: %(codes)s") % {"codes": join_list(bad)}

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.validators import too_long
 from enterprises.models import CooperationIntent, ProspectRating, ProspectScore, RatingReason
 from enterprises.services import intents as intent_services
-from enterprises.validators import too_long
 from matching import hooks as matching_hooks
 from patents.models import Patent
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation, OrgKind, Role, User
+from accounts.validators import too_long
 from enterprises import selectors
 from enterprises.models import EnterpriseProfile, EnterpriseTag, Verification
 from enterprises.validators import clean_uscc
@@ -106,12 +107,14 @@ def verify_enterprise(
     """The provincial bureau (or the national level) verifies or rejects a pending enterprise.
     The caller fetched `profile` through `selectors.profiles_for(by)`, so another province's is
     already a 404. Raises PermissionDenied for other roles, ValidationError for a rejection
-    without reason or a decision already taken."""
+    without reason, a reason too long or a decision already taken."""
     if not (by.is_bureau or by.is_national):
         raise PermissionDenied(_("Only the provincial IP bureau verifies enterprises."))
     reason = reason.strip()
     if not approve and not reason:
         raise ValidationError({"reason": _("Give a reason for rejecting the registration.")})
+    if error := too_long(EnterpriseProfile, "verification_reason", reason):
+        raise ValidationError({"reason": error})
     with transaction.atomic():
         profile = EnterpriseProfile.objects.select_for_update().get(pk=profile.pk)
         if profile.verification_status != Verification.PENDING:
@@ -153,8 +156,19 @@ def update_profile(
     as a likely taker, off by default)."""
     if not (by.is_org_admin and by.organisation_id == profile.organisation_id):
         raise PermissionDenied(_("Only an administrator of this enterprise may edit its profile."))
+    errors = {
+        field: error
+        for field, value in (
+            ("description", description),
+            ("contact_name", contact_name),
+            ("contact_phone", contact_phone),
+        )
+        if (error := too_long(EnterpriseProfile, field, value))
+    }
     if not set(tags) <= set(EnterpriseTag.values):
-        raise ValidationError({"tags": _("Choose tags from the list.")})
+        errors["tags"] = _("Choose tags from the list.")
+    if errors:
+        raise ValidationError(errors)
     profile.size = size
     profile.tags = tags
     profile.description = description

@@ -6,6 +6,7 @@ from django.db import models
 from rest_framework import serializers
 
 from accounts.models import Department
+from accounts.validators import max_length_of
 from patents.models import Patent, SpotCheck, SpotCheckItem, SpotCheckResult
 from patents.services.records import EDITABLE_FIELDS
 from patents.services.review import ReviewAction
@@ -92,7 +93,12 @@ class _ModelFieldBuilder(serializers.ModelSerializer):
 
 class ReviewSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=ReviewAction.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=max_length_of(Patent, "review_note"),
+    )
 
 
 class BulkReviewSerializer(ReviewSerializer):
@@ -194,4 +200,9 @@ class SpotCheckCreateSerializer(serializers.Serializer):
 
 class SpotCheckMarkSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=[SpotCheckResult.PASSED, SpotCheckResult.FAILED])
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=max_length_of(SpotCheckItem, "reason"),
+    )

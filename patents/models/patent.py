@@ -84,6 +84,11 @@ class OpenLicenceFeeBasis(models.TextChoices):
 LIBRARY_LEGAL_STATUS = LegalStatus.VALID
 
 
+#: Why a reviewer returned a record: a few sentences shown on the record (the review forms, the
+#: API and the review service read the limit from the field).
+REVIEW_NOTE_MAX_LENGTH = 500
+
+
 class Patent(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -189,7 +194,9 @@ class Patent(models.Model):
         choices=ReviewStatus.choices,
         default=ReviewStatus.DRAFT,
     )
-    review_note = models.TextField(_("reason for return"), blank=True)
+    review_note = models.TextField(
+        _("reason for return"), max_length=REVIEW_NOTE_MAX_LENGTH, blank=True
+    )
     # Space-separated segmented words (jieba) of title, abstract and fields, for full-text search.
     search_text = models.TextField(editable=False, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -41,6 +41,11 @@ class SpotCheckResult(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+#: Why a sampled patent failed the spot check: a few sentences (the page, the API and the service
+#: read the limit from the field).
+SPOT_CHECK_REASON_MAX_LENGTH = 500
+
+
 class SpotCheckItem(models.Model):
     spot_check = models.ForeignKey(SpotCheck, on_delete=models.CASCADE, related_name="items")
     patent = models.ForeignKey("patents.Patent", on_delete=models.CASCADE, related_name="+")
@@ -50,7 +55,7 @@ class SpotCheckItem(models.Model):
         choices=SpotCheckResult.choices,
         default=SpotCheckResult.PENDING,
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), max_length=SPOT_CHECK_REASON_MAX_LENGTH, blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

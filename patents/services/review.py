@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.text import join_list
+from accounts.validators import too_long
 from patents.models import ChangeSource, Patent, ReviewStatus
 from patents.selectors import patents_for
 from patents.services import history
@@ -98,6 +99,8 @@ def _apply(patent: Patent, *, action: str, note: str, by: User) -> Patent:
     note = (note or "").strip()
     if action == ReviewAction.RETURN and not note:
         raise ValidationError({"note": [_("Give a reason for returning the record.")]})
+    if error := too_long(Patent, "review_note", note):
+        raise ValidationError({"note": [error]})
     old_status = patent.review_status
     patent.review_status = new_status
     patent.review_note = note if action == ReviewAction.RETURN else ""
@@ -117,7 +120,8 @@ def _apply(patent: Patent, *, action: str, note: str, by: User) -> Patent:
 def review_patent(*, patent: Patent, action: str, by: User, note: str = "") -> Patent:
     """Take one review step on a record the user can see. Raises Patent.DoesNotExist if the user
     cannot see it, PermissionDenied if their role may not take the step, ValidationError if the
-    record is not at a step where the action applies (or a return has no reason)."""
+    record is not at a step where the action applies (or a return has no reason, or one too
+    long)."""
     # Lock the row so two reviewers clicking at once cannot both move it from the same step.
     locked = patents_for(by).select_for_update(of=("self",)).get(pk=patent.pk)
     return _apply(locked, action=action, note=note, by=by)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from accounts.validators import too_long
 from patents.models import Patent, ReviewStatus, SpotCheck, SpotCheckItem, SpotCheckResult
 from patents.selectors import institutions_for_spot_check, spot_checks_for
 
@@ -82,6 +83,8 @@ def mark_item(*, item: SpotCheckItem, result: str, reason: str, by: User) -> Spo
         raise ValidationError({"result": [_("Choose passed or failed.")]})
     if result == SpotCheckResult.FAILED and not reason:
         raise ValidationError({"reason": [_("Give a reason for the failure.")]})
+    if error := too_long(SpotCheckItem, "reason", reason):
+        raise ValidationError({"reason": [error]})
     item.result = result
     item.reason = reason
     item.checked_by = by

@@ -85,6 +85,30 @@ def test_empty_texts_are_refused_and_nothing_is_written(client, bureau_zj, zj_de
     assert not TypicalCase.objects.exists()
 
 
+@pytest.mark.parametrize(("field", "limit"), [("title", 200), ("summary", 3000)])
+def test_overlong_texts_are_refused_by_the_page_and_the_service(
+    client, bureau_zj, zj_deal, field, limit
+):
+    text = ("许可后实现量产" * limit)[: limit + 1]
+    too_long = f"Ensure this value has at most {limit} characters (it has {limit + 1})."
+    client.force_login(bureau_zj)
+    response = propose(client, zj_deal, **{field: text})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: [too_long]}
+    texts = {"title": "锂电池隔膜许可", "summary": "许可后实现量产。", field: text}
+    with pytest.raises(ValidationError) as error:
+        cases.propose_case(deal=zj_deal, by=bureau_zj, **texts)
+    assert error.value.message_dict == {field: [too_long]}
+    assert not TypicalCase.objects.exists()
+
+
+def test_a_summary_of_exactly_the_limit_is_kept(client, bureau_zj, zj_deal):
+    summary = ("许可后实现量产" * 3000)[:3000]
+    client.force_login(bureau_zj)
+    assert propose(client, zj_deal, summary=summary).status_code == 302
+    assert TypicalCase.objects.get().summary == summary
+
+
 def test_a_deal_is_proposed_only_once(bureau_zj, zj_deal):
     cases.propose_case(deal=zj_deal, title="t", summary="s", by=bureau_zj)
     with pytest.raises(ValidationError) as error:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
@@ -59,6 +60,50 @@ def test_need_with_bad_ipc_and_inverted_budget_is_refused_and_nothing_written(
     assert errors["ipc_codes"] == ["Not IPC codes: 电池"]
     assert errors["budget_max"] == ["The upper end of the budget is below the lower end."]
     assert not TechnologyNeed.objects.exists()
+
+
+NEED_DESCRIPTION = ("需要150℃不收缩的隔膜工艺" * 400)[:5000]  # the limit
+
+
+@pytest.mark.parametrize("route", ["page", "api", "service"])
+def test_an_overlong_need_description_is_refused_and_nothing_written(
+    client, enterprise_user, route
+):
+    description = NEED_DESCRIPTION + "。"
+    too_long = "Ensure this value has at most 5000 characters (it has 5001)."
+    client.force_login(enterprise_user)
+    need = {"title": "耐高温隔膜", "description": description, "status": "open"}
+    if route == "page":
+        response = client.post(reverse("enterprises:need_create"), need)
+        assert response.context["form"].errors == {"description": [too_long]}
+    elif route == "api":
+        response = client.post("/api/needs/", need, content_type="application/json")
+        assert response.status_code == 400
+        assert response.json() == {
+            "description": ["Ensure this field has no more than 5000 characters."]
+        }
+    else:
+        with pytest.raises(ValidationError) as error:
+            services.create_need(
+                by=enterprise_user,
+                keywords=[],
+                ipc_codes=[],
+                industries=[],
+                preferred_deal_forms=[],
+                **need,
+            )
+        assert error.value.message_dict == {"description": [too_long]}
+    assert not TechnologyNeed.objects.exists()
+
+
+def test_a_need_description_of_exactly_the_limit_is_kept(client, enterprise_user):
+    client.force_login(enterprise_user)
+    response = client.post(
+        reverse("enterprises:need_create"),
+        {"title": "耐高温隔膜", "description": NEED_DESCRIPTION, "status": "open"},
+    )
+    assert response.status_code == 302
+    assert TechnologyNeed.objects.get().description == NEED_DESCRIPTION
 
 
 def test_needs_are_visible_to_universities_but_not_other_enterprises(

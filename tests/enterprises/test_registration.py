@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Organisation, Role, User
+from enterprises import services
 from enterprises.models import EnterpriseProfile, Verification
 from notifications.models import Notification
 from tests.enterprises.factories import EnterpriseProfileFactory
@@ -127,6 +129,74 @@ def test_rejection_needs_a_reason_and_changes_nothing(client, bureau_zj, enterpr
     assert profile.verified_by is None
 
 
+PAGE_TOO_LONG = "Ensure this value has at most 500 characters (it has 501)."
+
+
+def _reject_on_page(client, profile, reason):
+    response = client.post(
+        reverse("enterprises:verify", args=[profile.pk]),
+        {"decision": "reject", "reason": reason},
+        follow=True,
+    )
+    assert PAGE_TOO_LONG in response.content.decode()
+
+
+def _reject_by_api(client, profile, reason):
+    response = client.post(
+        f"/api/enterprises/{profile.pk}/reject/",
+        {"reason": reason},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"reason": ["Ensure this field has no more than 500 characters."]}
+
+
+def _reject_by_service(bureau, profile, reason):
+    with pytest.raises(ValidationError) as error:
+        services.verify_enterprise(profile=profile, by=bureau, approve=False, reason=reason)
+    assert error.value.message_dict == {"reason": [PAGE_TOO_LONG]}
+
+
+@pytest.mark.parametrize("route", ["page", "api", "service"])
+def test_an_overlong_rejection_reason_is_refused_and_nothing_changes(
+    client, bureau_zj, enterprise_user, route
+):
+    profile = EnterpriseProfileFactory(
+        organisation=enterprise_user.organisation, verification_status=Verification.PENDING
+    )
+    client.force_login(bureau_zj)
+    reason = "营业执照不清晰" * 71 + "请重新传"  # 501 characters
+    if route == "page":
+        _reject_on_page(client, profile, reason)
+    elif route == "api":
+        _reject_by_api(client, profile, reason)
+    else:
+        _reject_by_service(bureau_zj, profile, reason)
+    profile.refresh_from_db()
+    assert profile.verification_status == Verification.PENDING
+    assert profile.verification_reason == ""
+    assert not Notification.objects.filter(recipient=enterprise_user).exists()
+
+
+def test_a_rejection_reason_of_the_full_length_is_kept(client, bureau_zj, enterprise_user):
+    profile = EnterpriseProfileFactory(
+        organisation=enterprise_user.organisation, verification_status=Verification.PENDING
+    )
+    client.force_login(bureau_zj)
+    page = client.get(reverse("enterprises:verification")).content.decode()
+    assert 'name="reason" maxlength="500"' in page
+    reason = "营业执照不清晰" * 71 + "请重新"  # 500 characters
+    response = client.post(
+        f"/api/enterprises/{profile.pk}/reject/",
+        {"reason": reason},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["verification_reason"] == reason
+    profile.refresh_from_db()
+    assert profile.verification_status == Verification.REJECTED
+
+
 def test_bureau_of_another_province_gets_404(client, bureau_gd, enterprise_user):
     profile = EnterpriseProfileFactory(
         organisation=enterprise_user.organisation, verification_status=Verification.PENDING
@@ -176,6 +246,52 @@ def test_profile_likely_taker_is_off_by_default_and_admin_turns_it_on(
     verified_enterprise.refresh_from_db()
     assert verified_enterprise.show_as_likely_taker is True
     assert verified_enterprise.size == "medium"
+
+
+PROFILE_DESCRIPTION = ("专注锂电池隔膜研发与量产" * 200)[:2000]  # the limit
+
+
+@pytest.mark.parametrize("route", ["page", "service"])
+def test_an_overlong_profile_description_is_refused_and_nothing_changes(
+    client, verified_enterprise, enterprise_user, route
+):
+    description = PROFILE_DESCRIPTION + "。"
+    too_long = "Ensure this value has at most 2000 characters (it has 2001)."
+    if route == "page":
+        client.force_login(enterprise_user)
+        response = client.post(
+            reverse("enterprises:profile"), {"size": "medium", "description": description}
+        )
+        assert response.context["form"].errors == {"description": [too_long]}
+    else:
+        with pytest.raises(ValidationError) as error:
+            services.update_profile(
+                profile=verified_enterprise,
+                by=enterprise_user,
+                industries=[],
+                size="medium",
+                tags=[],
+                description=description,
+                contact_name="",
+                contact_phone="",
+                contact_email="",
+                show_as_likely_taker=False,
+            )
+        assert error.value.message_dict == {"description": [too_long]}
+    verified_enterprise.refresh_from_db()
+    assert verified_enterprise.description == "" and verified_enterprise.size != "medium"
+
+
+def test_a_profile_description_of_exactly_the_limit_is_kept(
+    client, verified_enterprise, enterprise_user
+):
+    client.force_login(enterprise_user)
+    response = client.post(
+        reverse("enterprises:profile"), {"size": "medium", "description": PROFILE_DESCRIPTION}
+    )
+    assert response.status_code == 302
+    verified_enterprise.refresh_from_db()
+    assert verified_enterprise.description == PROFILE_DESCRIPTION
 
 
 def test_university_gets_403_on_enterprise_profile(client, univ_a_staff):
