@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.access import scope_to_owner
 from accounts.models import OrgKind, Role, User
 from enterprises.models import (
+    HANDING_OVER_KINDS,
     CooperationIntent,
     Deal,
     EnterpriseProfile,
@@ -250,3 +251,15 @@ def ratings_by_patent(ratings: QuerySet[ProspectRating]) -> list[dict[str, objec
             }
         )
     return rows
+
+
+def handed_over_by(patent_id: int) -> Deal | None:
+    """The deal that handed `patent_id` over to an enterprise (a transfer or an equity
+    investment: the first, if ever more than one was recorded), or None. Not scoped: callers
+    show it on pages of a patent the user may already see."""
+    return (
+        Deal.objects.filter(patent_id=patent_id, kind__in=HANDING_OVER_KINDS)
+        .select_related("enterprise")
+        .order_by("contract_date", "pk")
+        .first()
+    )

@@ -15,13 +15,3 @@ def matchable(prefix: str = "") -> Q:
     """The rule as a query on Patent, or through `prefix` (e.g. "patent__") on a related model."""
     handed_over = Deal.objects.filter(patent=OuterRef(f"{prefix}pk"), kind__in=HANDING_OVER_KINDS)
     return in_library(prefix) & ~Q(Exists(handed_over))
-
-
-def handed_over_by(patent_id: int) -> Deal | None:
-    """The deal that handed `patent_id` over, which took it out of matching; None if none did."""
-    return (
-        Deal.objects.filter(patent_id=patent_id, kind__in=HANDING_OVER_KINDS)
-        .select_related("enterprise")
-        .order_by("contract_date", "pk")
-        .first()
-    )

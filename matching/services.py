@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation, OrgKind, User
+from enterprises.selectors import handed_over_by
 from matching import library, ranking
 from matching.models import (
     TOP_PER_ENTERPRISE,
@@ -36,7 +37,7 @@ from matching.models import (
     RunStatus,
     Taker,
 )
-from matching.pool import handed_over_by, matchable
+from matching.pool import matchable
 from matching.profiles import enterprise_profiles, patent_records
 from patents.models import Patent
 

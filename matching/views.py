@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import OrgKind, User
-from matching import pool, selectors, services
+from enterprises.selectors import handed_over_by
+from matching import selectors, services
 from matching.filters import RecommendationFilter
 from matching.models import TOP_TAKERS
 from patents.selectors import patents_for
@@ -58,6 +59,6 @@ def likely_takers(request: HttpRequest, patent_pk: int) -> HttpResponse:
             "takers": selectors.likely_takers_for(request.user, patent)[:TOP_TAKERS],
             "updating": updating,
             # Matching left it for good: say why its list is empty.
-            "handed_over": pool.handed_over_by(patent.pk),
+            "handed_over": handed_over_by(patent.pk),
         },
     )

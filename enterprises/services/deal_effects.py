@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.text import join_list
+from enterprises import selectors
 from enterprises.models import HANDING_OVER_KINDS, Deal, DealKind, IntentKind, LicenceType
 from matching import hooks as matching_hooks
 from patents.models import DEAL_FORM_FIELDS, ImplementationStatus, Patent
@@ -48,14 +49,14 @@ _IMPLEMENTATION: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+def _offers_ended_by(deal: Deal) -> tuple[str, ...]:
+    return _ENDS_OFFERS.get((deal.kind, deal.licence_type), ())
+
+
 def _earlier(patent: Patent) -> list[Deal]:
     return list(
         Deal.objects.filter(patent=patent).select_related("enterprise").order_by("contract_date")
     )
-
-
-def _handed_over(earlier: list[Deal]) -> Deal | None:
-    return next((deal for deal in earlier if deal.kind in HANDING_OVER_KINDS), None)
 
 
 def _exclusive_to_another(earlier: list[Deal], enterprise: Organisation) -> Deal | None:
@@ -82,8 +83,7 @@ def conflicts(
 ) -> dict[str, str]:
     """Field errors for a new deal that an earlier deal on `patent` rules out. The caller holds
     the patent's row lock, so two deals recorded at once cannot both pass."""
-    earlier = _earlier(patent)
-    handed_over = _handed_over(earlier)
+    handed_over = selectors.handed_over_by(patent.pk)
     if handed_over is not None:
         return {
             "kind": _(
@@ -94,6 +94,7 @@ def conflicts(
         }
     if kind != DealKind.LICENCE:
         return {}
+    earlier = _earlier(patent)
     others = [deal for deal in earlier if deal.enterprise_id != enterprise.pk]
     exclusive = _exclusive_to_another(earlier, enterprise)
     if exclusive is not None:
@@ -135,7 +136,7 @@ def _handed_over_message(deal: Deal) -> str:
 def handed_over_notice(patent: Patent) -> str:
     """What the patent's pages say once a deal handed it over ("" before): where it went, and
     that no further deal can be made on it."""
-    deal = _handed_over(_earlier(patent))
+    deal = selectors.handed_over_by(patent.pk)
     return _handed_over_message(deal) if deal is not None else ""
 
 
@@ -143,12 +144,11 @@ def ruled_out_intent_kinds(*, patent: Patent, enterprise: Organisation) -> tuple
     """The intent kinds an earlier deal leaves `enterprise` no room to propose on `patent`, and
     why (empty, "" if none): after a hand-over only technology improvement and joint research
     remain; beside another enterprise's exclusive licence, no licence."""
-    earlier = _earlier(patent)
-    handed_over = _handed_over(earlier)
+    handed_over = selectors.handed_over_by(patent.pk)
     if handed_over is not None:
         kinds = {IntentKind.TRANSFER, IntentKind.LICENCE, IntentKind.INVESTMENT}
         return {str(kind) for kind in kinds}, _handed_over_message(handed_over)
-    exclusive = _exclusive_to_another(earlier, enterprise)
+    exclusive = _exclusive_to_another(_earlier(patent), enterprise)
     if exclusive is not None:
         message = _(
             "This patent is under an exclusive licence to %(enterprise)s (%(date)s): no licence "
@@ -167,7 +167,7 @@ def offers_ended(patent: Patent) -> dict[str, str]:
             "The deal of %(date)s with %(enterprise)s (%(kind)s) ended this offer: it cannot be "
             "made again."
         ) % _went_to(deal)
-        for name in _ENDS_OFFERS.get((deal.kind, deal.licence_type), ()):
+        for name in _offers_ended_by(deal):
             ended.setdefault(name, why)
     return ended
 
@@ -177,9 +177,7 @@ def settle(*, deal: Deal, patent: Patent, by: User) -> None:
     (a "Recorded deal" change in its history); `patent` is the locked row the deal was checked
     against."""
     values: dict[str, Any] = {
-        name: False
-        for name in _ENDS_OFFERS.get((deal.kind, deal.licence_type), ())
-        if getattr(patent, name)
+        name: False for name in _offers_ended_by(deal) if getattr(patent, name)
     }
     reached, replaces = _IMPLEMENTATION[deal.kind]
     if patent.implementation_status in replaces:

@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import PATENT_OWNER_KINDS, Organisation, Role, User
-from patents.models import ChangeSource, LegalStatus, OpenLicenceFeeBasis, Patent, ReviewStatus
+from patents.models import (
+    DEAL_FORM_FIELDS,
+    ChangeSource,
+    LegalStatus,
+    OpenLicenceFeeBasis,
+    Patent,
+    ReviewStatus,
+)
 from patents.numbers import normalise_ipc, parse_application_number, parse_ipc_list
 from patents.search import search_text_for
 from patents.services import history
@@ -325,7 +332,9 @@ def _check_offers_deals_ended(
     from enterprises.services import deal_effects  # deals belong to the enterprises app
 
     turned_on = [
-        name for name, value in values.items() if value is True and not getattr(patent, name)
+        name
+        for name in DEAL_FORM_FIELDS.values()
+        if values.get(name) is True and not getattr(patent, name)
     ]
     if not turned_on:
         return
