@@ -25,6 +25,7 @@ from django.core.validators import (
 from django.db import models
 from django.utils import translation
 
+from accounts.validators import max_length_of
 from patents.importing import messages
 from patents.importing.columns import COLUMNS_BY_KEY
 from patents.models import (
@@ -91,17 +92,10 @@ def _patent_field(key: str) -> models.Field[Any, Any]:
     return field
 
 
-def _max_length(key: str) -> int:
-    limit = _patent_field(key).max_length
-    if limit is None:
-        raise ValueError(f"Patent.{key} has no max_length to check uploads against")
-    return limit
-
-
 # Read from the model once, here, not per cell: a cell longer than the column holds is a row
 # error, by the limit the form and the API check too.
 TEXT_LIMITS: dict[str, int] = {
-    key: _max_length(key)
+    key: max_length_of(Patent, key)
     for key in (
         "title", "publication_no", "open_licence_payment_method",
         "contact_name", "contact_phone", "contact_email",
